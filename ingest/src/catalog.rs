@@ -7,7 +7,7 @@
 //! valid.
 
 use tradegraph_domain::Classification;
-use unicode_normalization::UnicodeNormalization;
+use tradegraph_domain::text::fold_char_into;
 
 /// Which kind of code a label names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -49,7 +49,7 @@ pub trait Catalog: Send + Sync {
     /// Whether `label` names the entity `code` (the `LABEL_CODE` check).
     ///
     /// The default compares the accent-, case- and punctuation-folded label
-    /// with the folded catalogue name (see [`fold`]); implementations with
+    /// with the folded catalogue name (see [`fold_label`]); implementations with
     /// aliases (`B.C.`, `EE.UU.`) should also accept those. A code without a
     /// name (`WLD`, `TOTAL` in a catalogue that does not list them) matches
     /// any label: there is nothing to contradict.
@@ -59,37 +59,36 @@ pub trait Catalog: Send + Sync {
             LabelKind::Partner => self.partner_name(code),
             LabelKind::Product(classification) => self.product_name(classification, code),
         };
-        name.is_none_or(|name| fold(name) == fold(label))
+        name.is_none_or(|name| fold_label(name) == fold_label(label))
     }
 }
 
-/// Folds a name for comparison: accents removed, lower case, every run of
-/// punctuation and white space turned into one space, trimmed.
-/// `"  Ciudad Juárez, Chih. "` becomes `"ciudad juarez chih"`.
-pub fn fold(name: &str) -> String {
+/// Folds a label for comparison with a catalogue name: the domain's
+/// character folding (lower case, no accents), then every run of
+/// punctuation and white space turned into one space, trimmed, so
+/// `"  Ciudad Juárez, Chih. "` becomes `"ciudad juarez chih"`. Looser than
+/// [`tradegraph_domain::text::fold`], which keeps punctuation: labels in
+/// imported files vary in commas and periods more than in wording.
+pub fn fold_label(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
+    let mut folded = String::new();
     let mut pending_space = false;
-    for c in name.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
-        if c.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
+    for c in name.chars() {
+        folded.clear();
+        fold_char_into(c, &mut folded);
+        for f in folded.chars() {
+            if f.is_alphanumeric() {
+                if pending_space && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_space = false;
+                out.push(f);
+            } else {
+                pending_space = true;
             }
-            pending_space = false;
-            out.extend(c.to_lowercase());
-        } else {
-            pending_space = true;
         }
     }
     out
-}
-
-/// Combining marks left by canonical decomposition (the accents of
-/// Spanish, Portuguese, French and German names all live in this block).
-fn is_combining_mark(c: char) -> bool {
-    matches!(c, '\u{0300}'..='\u{036F}' | '\u{1AB0}'..='\u{1AFF}' | '\u{1DC0}'..='\u{1DFF}' | '\u{20D0}'..='\u{20FF}' | '\u{FE20}'..='\u{FE2F}')
 }
 
 #[cfg(test)]
@@ -97,11 +96,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fold_removes_accents_case_and_punctuation() {
-        assert_eq!(fold("  Ciudad Juárez, Chih. "), "ciudad juarez chih");
-        assert_eq!(fold("NUEVO LEÓN"), "nuevo leon");
-        assert_eq!(fold("Ñuu Savi"), "nuu savi");
-        assert_eq!(fold("EE.UU."), "ee uu");
-        assert_eq!(fold(""), "");
+    fn fold_label_removes_accents_case_and_punctuation() {
+        assert_eq!(fold_label("  Ciudad Juárez, Chih. "), "ciudad juarez chih");
+        assert_eq!(fold_label("NUEVO LEÓN"), "nuevo leon");
+        assert_eq!(fold_label("Ñuu Savi"), "nuu savi");
+        assert_eq!(fold_label("EE.UU."), "ee uu");
+        assert_eq!(fold_label(""), "");
     }
 }

@@ -22,7 +22,7 @@ mod reader;
 mod record;
 mod rng;
 
-pub use catalog::{Catalog, LabelKind, fold};
+pub use catalog::{Catalog, LabelKind, fold_label};
 pub use error::{FormatError, RowError, rules};
 pub use generate::{
     GenerateStats, HEADER, MONTHS, ROWS_PER_SCALE, SYNTHETIC_SOURCE, generate, rows_for_scale,

@@ -371,3 +371,22 @@ fn reads_a_large_input_as_a_stream() {
     assert_eq!(flows.rows_read(), rows);
     assert_eq!(flows.bytes_read(), served.get());
 }
+
+#[test]
+fn the_examples_in_format_md_read_cleanly() {
+    let doc = include_str!("../../FORMAT.md");
+    let blocks: Vec<&str> = doc
+        .split("```csv\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect();
+    assert_eq!(blocks.len(), 2);
+    let native = read_all(blocks[0]);
+    assert_eq!(native.len(), 4);
+    assert!(native.iter().all(Result::is_ok), "{native:?}");
+    let data_mexico: Vec<_> = reader(blocks[1].as_bytes(), catalog()).unwrap().collect();
+    assert!(
+        data_mexico.len() == 1 && data_mexico[0].is_ok(),
+        "{data_mexico:?}"
+    );
+}
