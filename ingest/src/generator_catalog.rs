@@ -55,8 +55,30 @@ impl GeneratorCatalog {
     /// pseudo-random order; main products likewise. Mexico itself and HS
     /// `999999` (commodities not specified) are left out.
     pub fn from_data_dir(dir: &Path) -> io::Result<Self> {
+        let open = |name: &str| {
+            let path = dir.join(name);
+            std::fs::File::open(&path)
+                .map(io::BufReader::new)
+                .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+        };
+        Self::from_readers(
+            open("mx_municipalities.csv")?,
+            open("countries.csv")?,
+            open("hs_codes.csv")?,
+        )
+        .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", dir.display())))
+    }
+
+    /// [`Self::from_data_dir`] over already-open CSV inputs (e.g. data
+    /// embedded in a binary).
+    pub fn from_readers(
+        municipalities: impl io::Read,
+        countries: impl io::Read,
+        hs_codes: impl io::Read,
+    ) -> io::Result<Self> {
         let mut municipalities: Vec<(String, u64)> = read_columns(
-            &dir.join("mx_municipalities.csv"),
+            "mx_municipalities.csv",
+            municipalities,
             &["cvegeo", "population_2020"],
         )?
         .into_iter()
@@ -72,14 +94,14 @@ impl GeneratorCatalog {
             false,
         );
 
-        let partners: Vec<String> = read_columns(&dir.join("countries.csv"), &["iso3"])?
+        let partners: Vec<String> = read_columns("countries.csv", countries, &["iso3"])?
             .into_iter()
             .map(|mut row| std::mem::take(&mut row[0]))
             .filter(|code| code != "MEX")
             .collect();
         let partners = hubs_first(&MAIN_PARTNERS, partners, true);
 
-        let products: Vec<String> = read_columns(&dir.join("hs_codes.csv"), &["code", "level"])?
+        let products: Vec<String> = read_columns("hs_codes.csv", hs_codes, &["code", "level"])?
             .into_iter()
             .filter(|row| row[1] == "6" && row[0] != "999999")
             .map(|mut row| std::mem::take(&mut row[0]))
@@ -94,7 +116,7 @@ impl GeneratorCatalog {
             if list.is_empty() {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!("no {what} found in {}", dir.display()),
+                    format!("no {what} found"),
                 ));
             }
         }
@@ -126,28 +148,17 @@ fn hubs_first(preferred: &[&str], all: Vec<String>, shuffle: bool) -> Vec<String
 }
 
 /// The named columns of every row of a CSV file, as text.
-fn read_columns(path: &Path, names: &[&str]) -> io::Result<Vec<Vec<String>>> {
-    let bad = |e: csv::Error| {
-        io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("{}: {e}", path.display()),
-        )
-    };
-    let mut csv = csv::Reader::from_path(path).map_err(|e| match e.into_kind() {
-        csv::ErrorKind::Io(io) => io::Error::new(io.kind(), format!("{}: {io}", path.display())),
-        other => io::Error::new(
-            io::ErrorKind::InvalidData,
-            format!("{}: {other:?}", path.display()),
-        ),
-    })?;
+fn read_columns(file: &str, input: impl io::Read, names: &[&str]) -> io::Result<Vec<Vec<String>>> {
+    let bad = |e: csv::Error| io::Error::new(io::ErrorKind::InvalidData, format!("{file}: {e}"));
+    let mut csv = csv::Reader::from_reader(input);
     let header = csv.headers().map_err(bad)?.clone();
     let indexes = names
         .iter()
-        .map(|name| {
-            header.iter().position(|h| h == *name).ok_or_else(|| {
+        .map(|column| {
+            header.iter().position(|h| h == *column).ok_or_else(|| {
                 io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!("{} has no column `{name}`", path.display()),
+                    format!("{file} has no column `{column}`"),
                 )
             })
         })

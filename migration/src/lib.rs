@@ -1,0 +1,15 @@
+//! Schema migrations, one file per migration, applied in order by
+//! `tradegraph migrate` (and on `serve` start-up).
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_catalogues_and_flows;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_catalogues_and_flows::Migration)]
+    }
+}

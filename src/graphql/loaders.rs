@@ -1,0 +1,162 @@
+//! Batched loads: every nested list of flows or totals under a list of
+//! parents is answered by one statement per distinct argument set, so the
+//! statement count follows the query's shape, not the number of rows.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_graphql::dataloader::Loader;
+use entity::flow;
+use tradegraph_domain::{Currency, Period, RegionLevel};
+
+use crate::db::Database;
+use crate::store::StoreError;
+use crate::store::aggregates::{self, Totals};
+use crate::store::flows::{self, FlowSpec, PageSpec, Parents};
+
+/// A parent whose flows are listed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ParentKey {
+    Region(RegionLevel, String),
+    Partner(String),
+    /// An HS product, by code (its subtree by prefix).
+    HsProduct(String),
+}
+
+/// One parent's page of flows under shared arguments.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FlowPageKey {
+    pub parent: ParentKey,
+    pub spec: Arc<FlowSpec>,
+    pub page: Arc<PageSpec>,
+}
+
+#[derive(Debug, Default)]
+pub struct FlowPage {
+    pub rows: Vec<flow::Model>,
+    pub has_next: bool,
+}
+
+pub type LoadError = Arc<StoreError>;
+
+pub struct FlowPageLoader {
+    pub db: Database,
+}
+
+/// Which keys can share one statement.
+#[derive(PartialEq, Eq, Hash)]
+enum Group {
+    Region(RegionLevel),
+    Partner,
+    Hs(usize),
+}
+
+impl Loader<FlowPageKey> for FlowPageLoader {
+    type Value = Arc<FlowPage>;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[FlowPageKey],
+    ) -> Result<HashMap<FlowPageKey, Self::Value>, Self::Error> {
+        let mut groups: HashMap<(Group, Arc<FlowSpec>, Arc<PageSpec>), Vec<&FlowPageKey>> =
+            HashMap::new();
+        for key in keys {
+            let group = match &key.parent {
+                ParentKey::Region(level, _) => Group::Region(*level),
+                ParentKey::Partner(_) => Group::Partner,
+                ParentKey::HsProduct(code) => Group::Hs(code.len()),
+            };
+            groups
+                .entry((group, key.spec.clone(), key.page.clone()))
+                .or_default()
+                .push(key);
+        }
+        let mut out = HashMap::new();
+        for ((group, spec, page), members) in groups {
+            let codes: Vec<String> = members
+                .iter()
+                .map(|k| match &k.parent {
+                    ParentKey::Region(_, c) | ParentKey::Partner(c) | ParentKey::HsProduct(c) => {
+                        c.clone()
+                    }
+                })
+                .collect();
+            let parents = match group {
+                Group::Region(level) => Parents::Regions(level, codes),
+                Group::Partner => Parents::Partners(codes),
+                Group::Hs(len) => Parents::HsProducts(len, codes),
+            };
+            let rows = flows::pages_by_parent(&self.db.conn, &parents, &spec, &page)
+                .await
+                .map_err(Arc::new)?;
+            let mut by_parent: HashMap<String, Vec<flow::Model>> = HashMap::new();
+            for (parent, row) in rows {
+                by_parent.entry(parent).or_default().push(row);
+            }
+            for key in members {
+                let code = match &key.parent {
+                    ParentKey::Region(RegionLevel::Country, _) => "00".to_owned(),
+                    ParentKey::Region(_, c) | ParentKey::Partner(c) | ParentKey::HsProduct(c) => {
+                        c.clone()
+                    }
+                };
+                let mut rows = by_parent.get(&code).cloned().unwrap_or_default();
+                let has_next = rows.len() as u64 > page.first;
+                rows.truncate(page.first as usize);
+                out.insert(key.clone(), Arc::new(FlowPage { rows, has_next }));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// A region's totals over a period, in a currency, optionally one source's.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TotalsKey {
+    pub level: RegionLevel,
+    pub code: String,
+    pub period: Period,
+    pub currency: Currency,
+    pub source_id: Option<i32>,
+}
+
+pub struct TotalsLoader {
+    pub db: Database,
+}
+
+impl Loader<TotalsKey> for TotalsLoader {
+    type Value = Totals;
+    type Error = LoadError;
+
+    async fn load(
+        &self,
+        keys: &[TotalsKey],
+    ) -> Result<HashMap<TotalsKey, Self::Value>, Self::Error> {
+        let mut groups: HashMap<(RegionLevel, Period, Currency, Option<i32>), Vec<&TotalsKey>> =
+            HashMap::new();
+        for key in keys {
+            groups
+                .entry((key.level, key.period, key.currency, key.source_id))
+                .or_default()
+                .push(key);
+        }
+        let mut out = HashMap::new();
+        for ((level, period, currency, source_id), members) in groups {
+            let codes = members.iter().map(|k| k.code.clone()).collect();
+            let totals =
+                aggregates::region_totals(&self.db.conn, level, codes, period, currency, source_id)
+                    .await
+                    .map_err(Arc::new)?;
+            for key in members {
+                let code = if level == RegionLevel::Country {
+                    "00"
+                } else {
+                    key.code.as_str()
+                };
+                out.insert(key.clone(), totals.get(code).copied().unwrap_or_default());
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,251 @@
+//! The `tradegraph` command line.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use tradegraph::db::{DEFAULT_DATABASE_URL, Database};
+use tradegraph::startup::{Application, Config, prepare_database};
+use tradegraph::store::write::{self, ImportOptions};
+
+#[derive(Parser)]
+#[command(
+    name = "tradegraph",
+    version,
+    about = "GraphQL server for foreign-trade statistics with a data-quality layer"
+)]
+struct Cli {
+    /// Database URL: `sqlite://FILE?mode=rwc` (embedded default) or `postgres://user@host/db`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    database_url: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the server (migrates and loads the bundled data on first start).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "TRADEGRAPH_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// Token that writes must present as `Authorization: Bearer <token>`; without it writes are disabled.
+        #[arg(long, env = "TRADEGRAPH_ADMIN_TOKEN", hide_env_values = true)]
+        admin_token: Option<String>,
+        /// Browser origins allowed to call the API (repeat, or comma-separate; `*` for any).
+        #[arg(
+            long = "cors-origin",
+            env = "TRADEGRAPH_CORS_ORIGINS",
+            value_delimiter = ','
+        )]
+        cors_origins: Vec<String>,
+        /// Seconds a request may run before it is stopped.
+        #[arg(long, env = "TRADEGRAPH_REQUEST_TIMEOUT", default_value_t = 30)]
+        request_timeout: u64,
+        /// Largest request body in bytes.
+        #[arg(long, env = "TRADEGRAPH_BODY_LIMIT", default_value_t = 2 * 1024 * 1024)]
+        body_limit: usize,
+        /// HTTP worker threads (default: one per core).
+        #[arg(long, env = "TRADEGRAPH_WORKERS")]
+        workers: Option<usize>,
+    },
+    /// Apply pending migrations and load the bundled data if missing.
+    Migrate,
+    /// Same as `migrate`: load the bundled catalogues and sample flows into an empty database.
+    Seed,
+    /// Import flows from a CSV file (see ingest/FORMAT.md), all or nothing.
+    Import {
+        file: PathBuf,
+        /// Write the valid rows and report the invalid ones instead of rejecting the file.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Write deterministic synthetic flows (scale 1 = 1,000,000 rows) as CSV.
+    Generate {
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Directory to write `flows.csv` into.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Print the GraphQL schema (SDL).
+    Schema,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    use std::process::ExitCode;
+    match cli.command {
+        Command::Serve {
+            bind,
+            admin_token,
+            cors_origins,
+            request_timeout,
+            body_limit,
+            workers,
+        } => {
+            let config = Config {
+                bind,
+                database_url: cli.database_url,
+                admin_token: admin_token.filter(|t| !t.is_empty()),
+                cors_origins,
+                request_timeout: Duration::from_secs(request_timeout),
+                body_limit,
+                workers,
+                ..Config::default()
+            };
+            let app = Application::build(config).await?;
+            eprintln!(
+                "tradegraph is listening: playground at http://127.0.0.1:{}/graphql",
+                app.port()
+            );
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate | Command::Seed => {
+            let db = Database::connect(&cli.database_url, None).await?;
+            prepare_database(&db).await?;
+            eprintln!("database ready: {}", cli.database_url);
+        }
+        Command::Import { file, skip_invalid } => {
+            let db = Database::connect(&cli.database_url, None).await?;
+            let catalog = prepare_database(&db).await?;
+            let size = std::fs::metadata(&file)
+                .with_context(|| format!("reading {}", file.display()))?
+                .len();
+            let input = std::io::BufReader::with_capacity(
+                1 << 20,
+                std::fs::File::open(&file)
+                    .with_context(|| format!("opening {}", file.display()))?,
+            );
+            let bar = progress_bar(size);
+            let started = std::time::Instant::now();
+            let report = write::import(
+                &db.conn,
+                &catalog,
+                input,
+                ImportOptions { skip_invalid },
+                |bytes| bar.set_position(bytes),
+            )
+            .await?;
+            bar.finish_and_clear();
+            for e in &report.errors {
+                eprintln!("{}: {e}", file.display());
+            }
+            if report.error_count as usize > report.errors.len() {
+                eprintln!(
+                    "… and {} more invalid rows",
+                    report.error_count as usize - report.errors.len()
+                );
+            }
+            for s in &report.skipped {
+                eprintln!(
+                    "{}: line {}: skipped: {} ({})",
+                    file.display(),
+                    s.line,
+                    s.message,
+                    s.rule
+                );
+            }
+            for m in &report.label_mismatches {
+                eprintln!(
+                    "{}: line {}: LABEL_CODE: {} `{}` is labelled `{}`{}",
+                    file.display(),
+                    m.line,
+                    m.column(),
+                    m.code,
+                    m.label,
+                    m.expected
+                        .as_ref()
+                        .map(|e| format!(" but is {e}"))
+                        .unwrap_or_default()
+                );
+            }
+            let secs = started.elapsed().as_secs_f64();
+            if !report.committed {
+                eprintln!(
+                    "rejected: {} invalid rows, nothing written (use --skip-invalid to write the valid rows)",
+                    report.error_count
+                );
+                return Ok(ExitCode::from(1));
+            }
+            eprintln!(
+                "imported {} flows from {} rows in {:.2} s ({:.0} rows/s){}",
+                report.inserted,
+                report.rows_read,
+                secs,
+                report.rows_read as f64 / secs.max(1e-9),
+                if report.error_count > 0 {
+                    format!("; {} invalid rows skipped", report.error_count)
+                } else {
+                    String::new()
+                }
+            );
+        }
+        Command::Generate { scale, out } => {
+            let rows = tradegraph_ingest::rows_for_scale(scale)?;
+            let catalog = generator_catalog()?;
+            std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+            let path = out.join("flows.csv");
+            let mut file =
+                std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&path)?);
+            let bar = progress_bar(rows);
+            let stats =
+                tradegraph_ingest::generate(scale, &catalog, &mut file, |n| bar.set_position(n))?;
+            std::io::Write::flush(&mut file)?;
+            bar.finish_and_clear();
+            eprintln!(
+                "wrote {} synthetic flows ({} bytes) to {}",
+                stats.rows,
+                stats.bytes,
+                path.display()
+            );
+        }
+        Command::Schema => print!("{}", tradegraph::graphql::sdl()),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The generator's catalogue, from the reference data embedded in the binary.
+fn generator_catalog() -> anyhow::Result<tradegraph_ingest::GeneratorCatalog> {
+    use tradegraph::store::seed;
+    Ok(tradegraph_ingest::GeneratorCatalog::from_readers(
+        seed::MUNICIPALITIES_CSV.as_bytes(),
+        seed::COUNTRIES_CSV.as_bytes(),
+        seed::HS_CODES_CSV.as_bytes(),
+    )?)
+}
+
+/// A progress bar on a terminal; nothing when stderr is redirected.
+fn progress_bar(len: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {percent}% ({eta} left)",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar
+}

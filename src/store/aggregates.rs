@@ -1,0 +1,180 @@
+//! Totals, rankings and shares, computed by the database with GROUP BY and
+//! window functions, never by summing rows in Rust.
+//!
+//! What adds up: the *detail* rows (a named partner and a named product) of
+//! one currency. Rows for all partners (`WLD`) or all products (`TOTAL`) are
+//! reported aggregates: listed with the flows and checked by the audit, but
+//! never added to the details they summarise.
+
+use std::collections::HashMap;
+
+use entity::flow;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
+use sea_orm::{DatabaseConnection, FromQueryResult};
+use tradegraph_domain::{Classification, Currency, Period, RegionLevel};
+
+use super::StoreResult;
+use super::flows::{FlowSpec, Parents};
+
+/// Exports and imports of one region over one period.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Totals {
+    pub export: Option<f64>,
+    pub import: Option<f64>,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct KeyDirectionSum {
+    k: String,
+    direction: String,
+    v: Option<f64>,
+}
+
+/// Totals of several regions of one level (each over its subtree), one statement.
+pub async fn region_totals(
+    db: &DatabaseConnection,
+    level: RegionLevel,
+    codes: Vec<String>,
+    period: Period,
+    currency: Currency,
+    source_id: Option<i32>,
+) -> StoreResult<HashMap<String, Totals>> {
+    let (key, parents) = Parents::Regions(level, codes).key_and_condition();
+    let spec = FlowSpec {
+        period: Some(period),
+        currency: Some(currency),
+        source_id,
+        detail_only: true,
+        ..Default::default()
+    };
+    let mut q = Query::select();
+    q.expr_as(Expr::cust(key.clone()), Alias::new("k"))
+        .column(flow::Column::Direction)
+        .expr_as(Expr::col(flow::Column::Value).sum(), Alias::new("v"))
+        .from(flow::Entity)
+        .cond_where(spec.condition())
+        .cond_where(parents)
+        .add_group_by([Expr::cust(key), Expr::col(flow::Column::Direction).into()]);
+    let rows = KeyDirectionSum::find_by_statement(db.get_database_backend().build(&q))
+        .all(db)
+        .await?;
+    let mut out: HashMap<String, Totals> = HashMap::new();
+    for r in rows {
+        let t = out.entry(r.k).or_default();
+        match r.direction.as_str() {
+            "EXPORT" => t.export = r.v,
+            _ => t.import = r.v,
+        }
+    }
+    Ok(out)
+}
+
+/// What a ranking groups flows by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GroupBy {
+    /// Products of a classification; for HS, rolled up to a code length
+    /// (2 chapter, 4 heading, 6 subheading).
+    Product(Classification, Option<usize>),
+    Partner,
+    /// Regions rolled up to a level.
+    Region(RegionLevel),
+}
+
+/// One entry of a ranking.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranked {
+    pub key: String,
+    pub value: f64,
+    /// `value` ÷ the total of every group (not just the top N).
+    pub share: f64,
+    pub rank: u32,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct GroupRow {
+    k: String,
+    v: f64,
+    whole: f64,
+}
+
+impl GroupBy {
+    fn sql(self) -> (String, Option<&'static str>) {
+        match self {
+            GroupBy::Product(Classification::Hs, Some(len)) => {
+                (format!("SUBSTR(product_code, 1, {len})"), None)
+            }
+            GroupBy::Product(_, _) => ("product_code".into(), None),
+            GroupBy::Partner => ("partner_iso3".into(), None),
+            GroupBy::Region(RegionLevel::Municipality) => {
+                ("region_code".into(), Some("LENGTH(region_code) = 5"))
+            }
+            GroupBy::Region(RegionLevel::State) => (
+                "SUBSTR(region_code, 1, 2)".into(),
+                Some("region_code <> '00'"),
+            ),
+            GroupBy::Region(RegionLevel::Country) => ("'00'".into(), None),
+        }
+    }
+}
+
+/// The `first` largest groups of the detail flows matching `spec`, with each
+/// group's share of the whole, in one statement.
+pub async fn top(
+    db: &DatabaseConnection,
+    spec: &FlowSpec,
+    group: GroupBy,
+    first: u64,
+) -> StoreResult<Vec<Ranked>> {
+    let (key, extra) = group.sql();
+    let spec = FlowSpec {
+        detail_only: true,
+        ..spec.clone()
+    };
+    let mut q = Query::select();
+    q.expr_as(Expr::cust(key.clone()), Alias::new("k"))
+        .expr_as(Expr::col(flow::Column::Value).sum(), Alias::new("v"))
+        .expr_as(Expr::cust("SUM(SUM(value)) OVER ()"), Alias::new("whole"))
+        .from(flow::Entity)
+        .cond_where(spec.condition())
+        .add_group_by([Expr::cust(key)])
+        .order_by(Alias::new("v"), Order::Desc)
+        .order_by(Alias::new("k"), Order::Asc)
+        .limit(first);
+    if let Some(extra) = extra {
+        q.and_where(Expr::cust(extra));
+    }
+    let rows = GroupRow::find_by_statement(db.get_database_backend().build(&q))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| Ranked {
+            share: if r.whole > 0.0 { r.v / r.whole } else { 0.0 },
+            key: r.k,
+            value: r.v,
+            rank: i as u32 + 1,
+        })
+        .collect())
+}
+
+#[derive(Debug, FromQueryResult)]
+struct SumRow {
+    v: Option<f64>,
+}
+
+/// The sum of the detail flows matching `spec` (`None` when there are none).
+pub async fn total(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<Option<f64>> {
+    let spec = FlowSpec {
+        detail_only: true,
+        ..spec.clone()
+    };
+    let mut q = Query::select();
+    q.expr_as(Expr::col(flow::Column::Value).sum(), Alias::new("v"))
+        .from(flow::Entity)
+        .cond_where(spec.condition());
+    let row = SumRow::find_by_statement(db.get_database_backend().build(&q))
+        .one(db)
+        .await?;
+    Ok(row.and_then(|r| r.v))
+}

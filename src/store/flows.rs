@@ -1,0 +1,375 @@
+//! Flow listings: one filter type, keyset pagination, and the batched form
+//! that answers "the first N flows of each of these parents" in a single
+//! statement (ROW_NUMBER over a partition per parent), so a nested query's
+//! statement count depends on its shape, not on how many parents it has.
+
+use entity::flow;
+use sea_orm::sea_query::{Alias, Asterisk, Condition, Expr, ExprTrait, Order, Query, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use tradegraph_domain::{Classification, Currency, Direction, Period, RegionLevel};
+
+use super::{StoreError, StoreResult};
+
+/// Which flows: every field narrows; `None` means "any".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct FlowSpec {
+    pub direction: Option<Direction>,
+    /// Keeps flows whose period lies inside this one.
+    pub period: Option<Period>,
+    /// A region and its whole subtree.
+    pub region: Option<RegionScope>,
+    pub partner_iso3: Option<String>,
+    /// A product and its whole subtree.
+    pub product: Option<ProductScope>,
+    pub classification: Option<Classification>,
+    pub source_id: Option<i32>,
+    pub currency: Option<Currency>,
+    /// Only rows naming a partner and a product (no WLD / TOTAL aggregates):
+    /// what totals and rankings add up.
+    pub detail_only: bool,
+}
+
+/// A region's subtree, as the code range its descendants' codes fall in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RegionScope {
+    pub code: String,
+    pub level: RegionLevel,
+}
+
+/// A product's subtree: a code-prefix range for HS, the explicit list of
+/// descendant codes otherwise (SCIAN sectors like `31-33`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ProductScope {
+    pub classification: Classification,
+    pub code: String,
+    pub subtree: Vec<String>,
+}
+
+/// Orders a listing can take; each has a matching keyset cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum FlowOrder {
+    #[default]
+    ValueDesc,
+    ValueAsc,
+    PeriodDesc,
+    PeriodAsc,
+}
+
+/// The position after which a page starts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cursor {
+    Value(f64, i64),
+    Period(i32, i64),
+}
+
+impl Eq for Cursor {}
+impl std::hash::Hash for Cursor {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match self {
+            Cursor::Value(v, id) => (0u8, v.to_bits(), id).hash(state),
+            Cursor::Period(p, id) => (1u8, *p, *id).hash(state),
+        }
+    }
+}
+
+impl Cursor {
+    pub fn of(order: FlowOrder, f: &flow::Model) -> Self {
+        match order {
+            FlowOrder::ValueDesc | FlowOrder::ValueAsc => Cursor::Value(f.value, f.id),
+            FlowOrder::PeriodDesc | FlowOrder::PeriodAsc => Cursor::Period(f.period_start, f.id),
+        }
+    }
+}
+
+/// One page request.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PageSpec {
+    pub order: FlowOrder,
+    pub after: Option<Cursor>,
+    /// Rows wanted; one more is fetched to tell whether a next page exists.
+    pub first: u64,
+}
+
+/// Prefix-range bounds: every code starting with `code` is in [code, upper).
+fn prefix_upper(code: &str) -> String {
+    let mut bytes = code.as_bytes().to_vec();
+    if let Some(last) = bytes.last_mut() {
+        *last += 1;
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| format!("{code}\u{10ffff}"))
+}
+
+impl RegionScope {
+    fn condition(&self) -> Option<SimpleExpr> {
+        let col = Expr::col(flow::Column::RegionCode);
+        match self.level {
+            RegionLevel::Country => None,
+            RegionLevel::State => Some(
+                col.clone()
+                    .gte(self.code.as_str())
+                    .and(col.lt(prefix_upper(&self.code))),
+            ),
+            RegionLevel::Municipality => Some(col.eq(self.code.as_str())),
+        }
+    }
+}
+
+impl ProductScope {
+    fn condition(&self) -> SimpleExpr {
+        let class = Expr::col(flow::Column::Classification).eq(self.classification.as_str());
+        let col = Expr::col(flow::Column::ProductCode);
+        let codes = if self.classification == Classification::Hs
+            && self.code.bytes().all(|b| b.is_ascii_digit())
+        {
+            col.clone()
+                .gte(self.code.as_str())
+                .and(col.lt(prefix_upper(&self.code)))
+        } else {
+            col.is_in(self.subtree.iter().map(String::as_str))
+        };
+        class.and(codes)
+    }
+}
+
+impl FlowSpec {
+    pub fn condition(&self) -> Condition {
+        let mut c = Condition::all();
+        if let Some(d) = self.direction {
+            c = c.add(flow::Column::Direction.eq(d.as_str()));
+        }
+        if let Some(p) = self.period {
+            c = c
+                .add(flow::Column::PeriodStart.gte(p.start().key()))
+                .add(flow::Column::PeriodEnd.lte(p.end().key()));
+        }
+        if let Some(cond) = self.region.as_ref().and_then(RegionScope::condition) {
+            c = c.add(cond);
+        }
+        if let Some(p) = &self.partner_iso3 {
+            c = c.add(flow::Column::PartnerIso3.eq(p.as_str()));
+        }
+        if let Some(p) = &self.product {
+            c = c.add(p.condition());
+        }
+        if let Some(cl) = self.classification {
+            c = c.add(flow::Column::Classification.eq(cl.as_str()));
+        }
+        if let Some(s) = self.source_id {
+            c = c.add(flow::Column::SourceId.eq(s));
+        }
+        if let Some(cur) = self.currency {
+            c = c.add(flow::Column::Currency.eq(cur.as_str()));
+        }
+        if self.detail_only {
+            c = c
+                .add(flow::Column::PartnerIso3.ne(tradegraph_domain::codes::ALL_PARTNERS))
+                .add(flow::Column::ProductCode.ne(tradegraph_domain::codes::ALL_PRODUCTS));
+        }
+        c
+    }
+}
+
+fn order_columns(order: FlowOrder) -> (flow::Column, Order) {
+    match order {
+        FlowOrder::ValueDesc => (flow::Column::Value, Order::Desc),
+        FlowOrder::ValueAsc => (flow::Column::Value, Order::Asc),
+        FlowOrder::PeriodDesc => (flow::Column::PeriodStart, Order::Desc),
+        FlowOrder::PeriodAsc => (flow::Column::PeriodStart, Order::Asc),
+    }
+}
+
+/// Rows strictly after the cursor in the given order.
+fn after_condition(order: FlowOrder, cursor: Cursor) -> StoreResult<SimpleExpr> {
+    let id = Expr::col(flow::Column::Id);
+    let (col, dir) = order_columns(order);
+    let key = Expr::col(col);
+    let (value, id0): (sea_orm::Value, i64) = match (order, cursor) {
+        (FlowOrder::ValueDesc | FlowOrder::ValueAsc, Cursor::Value(v, id)) => (v.into(), id),
+        (FlowOrder::PeriodDesc | FlowOrder::PeriodAsc, Cursor::Period(p, id)) => (p.into(), id),
+        _ => {
+            return Err(StoreError::invalid(
+                "after",
+                "cursor_order",
+                "the cursor was issued for another order; request the first page again",
+            ));
+        }
+    };
+    Ok(match dir {
+        Order::Desc => key
+            .clone()
+            .lt(value.clone())
+            .or(key.eq(value).and(id.lt(id0))),
+        _ => key
+            .clone()
+            .gt(value.clone())
+            .or(key.eq(value).and(id.gt(id0))),
+    })
+}
+
+/// One page of flows matching `spec`, plus whether more follow.
+pub async fn page(
+    db: &DatabaseConnection,
+    spec: &FlowSpec,
+    page: &PageSpec,
+) -> StoreResult<(Vec<flow::Model>, bool)> {
+    let (col, dir) = order_columns(page.order);
+    let mut query = flow::Entity::find().filter(spec.condition());
+    if let Some(cursor) = page.after {
+        query = query.filter(after_condition(page.order, cursor)?);
+    }
+    let mut rows = query
+        .order_by(col, dir.clone())
+        .order_by(flow::Column::Id, dir)
+        .limit(page.first + 1)
+        .all(db)
+        .await?;
+    let more = rows.len() as u64 > page.first;
+    rows.truncate(page.first as usize);
+    Ok((rows, more))
+}
+
+pub async fn count(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<u64> {
+    Ok(flow::Entity::find()
+        .filter(spec.condition())
+        .count(db)
+        .await?)
+}
+
+pub async fn by_id(db: &DatabaseConnection, id: i64) -> StoreResult<Option<flow::Model>> {
+    Ok(flow::Entity::find_by_id(id).one(db).await?)
+}
+
+/// The parents a batched listing partitions by.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Parents {
+    /// Regions of one level (their subtrees).
+    Regions(RegionLevel, Vec<String>),
+    Partners(Vec<String>),
+    /// HS products of one code length (their subtrees, by prefix).
+    HsProducts(usize, Vec<String>),
+}
+
+#[derive(Debug, FromQueryResult)]
+struct PartitionedRow {
+    parent_key: String,
+    id: i64,
+    period_start: i32,
+    period_end: i32,
+    direction: String,
+    region_code: String,
+    partner_iso3: String,
+    classification: String,
+    product_code: String,
+    value: f64,
+    currency: String,
+    source_id: i32,
+}
+
+impl Parents {
+    /// The SQL expression a flow row's parent key is computed with, and the
+    /// condition restricting rows to these parents.
+    pub(crate) fn key_and_condition(&self) -> (String, Condition) {
+        fn ranges(column: flow::Column, codes: &[String]) -> Condition {
+            codes.iter().fold(Condition::any(), |any, code| {
+                let col = Expr::col(column);
+                any.add(
+                    col.clone()
+                        .gte(code.as_str())
+                        .and(col.lt(prefix_upper(code))),
+                )
+            })
+        }
+        match self {
+            Parents::Regions(RegionLevel::Country, _) => ("'00'".into(), Condition::all()),
+            Parents::Regions(RegionLevel::State, codes) => (
+                "SUBSTR(region_code, 1, 2)".into(),
+                ranges(flow::Column::RegionCode, codes),
+            ),
+            Parents::Regions(RegionLevel::Municipality, codes) => (
+                "region_code".into(),
+                Condition::all()
+                    .add(flow::Column::RegionCode.is_in(codes.iter().map(String::as_str))),
+            ),
+            Parents::Partners(codes) => (
+                "partner_iso3".into(),
+                Condition::all()
+                    .add(flow::Column::PartnerIso3.is_in(codes.iter().map(String::as_str))),
+            ),
+            Parents::HsProducts(len, codes) => (
+                format!("SUBSTR(product_code, 1, {len})"),
+                Condition::all()
+                    .add(flow::Column::Classification.eq("HS"))
+                    .add(ranges(flow::Column::ProductCode, codes)),
+            ),
+        }
+    }
+}
+
+/// The first page of flows for each parent, in one statement.
+pub async fn pages_by_parent(
+    db: &DatabaseConnection,
+    parents: &Parents,
+    spec: &FlowSpec,
+    page: &PageSpec,
+) -> StoreResult<Vec<(String, flow::Model)>> {
+    let (key, parent_condition) = parents.key_and_condition();
+    let (col, dir) = order_columns(page.order);
+    let dir_sql = if matches!(dir, Order::Desc) {
+        "DESC"
+    } else {
+        "ASC"
+    };
+    let col_name = match col {
+        flow::Column::Value => "value",
+        _ => "period_start",
+    };
+    let backend = db.get_database_backend();
+    let window = format!(
+        "ROW_NUMBER() OVER (PARTITION BY {key} ORDER BY {col_name} {dir_sql}, id {dir_sql})"
+    );
+    let mut inner = Query::select();
+    inner
+        .column(Asterisk)
+        .expr_as(Expr::cust(key.clone()), Alias::new("parent_key"))
+        .expr_as(Expr::cust(window), Alias::new("rn"))
+        .from(flow::Entity)
+        .cond_where(spec.condition())
+        .cond_where(parent_condition);
+    if let Some(cursor) = page.after {
+        inner.and_where(after_condition(page.order, cursor)?);
+    }
+    let mut outer = Query::select();
+    outer
+        .column(Asterisk)
+        .from_subquery(inner, Alias::new("t"))
+        .and_where(Expr::col(Alias::new("rn")).lte(page.first as i64 + 1))
+        .order_by(Alias::new("parent_key"), Order::Asc)
+        .order_by(Alias::new("rn"), Order::Asc);
+    let rows = PartitionedRow::find_by_statement(backend.build(&outer))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            (
+                r.parent_key,
+                flow::Model {
+                    id: r.id,
+                    period_start: r.period_start,
+                    period_end: r.period_end,
+                    direction: r.direction,
+                    region_code: r.region_code,
+                    partner_iso3: r.partner_iso3,
+                    classification: r.classification,
+                    product_code: r.product_code,
+                    value: r.value,
+                    currency: r.currency,
+                    source_id: r.source_id,
+                },
+            )
+        })
+        .collect())
+}
