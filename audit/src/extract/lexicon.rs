@@ -1,0 +1,412 @@
+//! Cue words of the genre, in Spanish and English, all folded (lower case,
+//! no accents). Matching is on word boundaries of folded text.
+
+use tradegraph_domain::{Direction, RegionLevel};
+
+/// Words announcing a change between two periods; `true` when it is a fall.
+pub const GROWTH_CUES: &[(&str, bool)] = &[
+    ("increase", false),
+    ("increased", false),
+    ("increases", false),
+    ("rise", false),
+    ("rose", false),
+    ("risen", false),
+    ("rising", false),
+    ("grew", false),
+    ("grow", false),
+    ("growth", false),
+    ("growing", false),
+    ("gain", false),
+    ("gained", false),
+    ("jumped", false),
+    ("climbed", false),
+    ("surged", false),
+    ("up", false),
+    ("expanded", false),
+    ("aumento", false),
+    ("aumentaron", false),
+    ("aumentar", false),
+    ("incremento", false),
+    ("incrementaron", false),
+    ("crecimiento", false),
+    ("crecio", false),
+    ("crecieron", false),
+    ("alza", false),
+    ("avance", false),
+    ("avanzo", false),
+    ("subio", false),
+    ("subieron", false),
+    ("repunte", false),
+    ("fell", true),
+    ("fall", true),
+    ("falls", true),
+    ("fallen", true),
+    ("decline", true),
+    ("declined", true),
+    ("declines", true),
+    ("decrease", true),
+    ("decreased", true),
+    ("drop", true),
+    ("dropped", true),
+    ("down", true),
+    ("contraction", true),
+    ("contracted", true),
+    ("shrank", true),
+    ("plunged", true),
+    ("disminucion", true),
+    ("disminuyo", true),
+    ("disminuyeron", true),
+    ("caida", true),
+    ("cayo", true),
+    ("cayeron", true),
+    ("descenso", true),
+    ("retroceso", true),
+    ("retrocedio", true),
+    ("baja", true),
+    ("bajaron", true),
+    ("contraccion", true),
+    ("decrecio", true),
+    ("reduccion", true),
+    ("redujo", true),
+    ("variacion", false),
+];
+
+/// Words announcing a part's percentage of a whole.
+pub const SHARE_CUES: &[&str] = &[
+    "share",
+    "shares",
+    "accounted",
+    "accounting",
+    "account",
+    "accounts",
+    "represent",
+    "represents",
+    "represented",
+    "representing",
+    "representa",
+    "representan",
+    "representaron",
+    "represento",
+    "participacion",
+    "participa",
+    "contributed",
+    "contributing",
+    "contribution",
+    "aporto",
+    "aportaron",
+    "aporta",
+    "concentro",
+    "concentra",
+    "concentraron",
+    "porcentaje",
+    "proportion",
+    "proporcion",
+    "equivalente",
+    "equivalent",
+];
+
+/// Words announcing an average annual (compound) rate.
+pub const CAGR_CUES: &[&str] = &[
+    "average annual",
+    "annual average",
+    "compound annual",
+    "cagr",
+    "tmca",
+    "tcma",
+    "tasa media anual",
+    "crecimiento anual promedio",
+    "tasa promedio anual",
+    "promedio anual",
+    "media anual",
+    "anual compuesta",
+    "per year on average",
+    "a year on average",
+    "average yearly",
+];
+
+/// Phrases presenting a list as a ranking.
+pub const RANKING_CUES: &[&str] = &[
+    "followed by",
+    "led by",
+    "seguido de",
+    "seguido por",
+    "seguida de",
+    "seguidos de",
+    "le siguen",
+    "le sigue",
+    "le siguieron",
+    "le siguio",
+    "encabezado por",
+    "encabezada por",
+    "los principales",
+    "las principales",
+    "el principal",
+    "la principal",
+    "main",
+    "leading",
+    "largest",
+    "biggest",
+    "top",
+    "mayor",
+    "mayores",
+    "primer lugar",
+    "primeros lugares",
+    "ranking",
+    "ranked",
+    "ranks",
+    "principal",
+];
+
+/// Sentence openings that continue the previous sentence's list.
+pub const CONTINUATION_CUES: &[&str] = &[
+    "it was followed by",
+    "they were followed by",
+    "followed by",
+    "next came",
+    "then came",
+    "including",
+    "le sigue",
+    "le siguen",
+    "le siguio",
+    "le siguieron",
+    "seguido de",
+    "seguido por",
+    "seguida de",
+    "seguidos de",
+    "incluyendo",
+    "en segundo lugar",
+    "en tercer lugar",
+    "second",
+    "third",
+];
+
+/// Phrases summing the list before them ("the six states accounted for").
+pub const COMBINED_CUES: &[&str] = &[
+    "together",
+    "combined",
+    "jointly",
+    "in total",
+    "altogether",
+    "en conjunto",
+    "conjuntamente",
+    "juntos",
+    "juntas",
+    "en total",
+    "the six",
+    "the five",
+    "the four",
+    "the three",
+    "the two",
+    "the seven",
+    "the eight",
+    "the ten",
+    "these",
+    "los seis",
+    "los cinco",
+    "los cuatro",
+    "los tres",
+    "los dos",
+    "las seis",
+    "las cinco",
+    "las cuatro",
+    "las tres",
+    "las dos",
+    "estos",
+    "estas",
+];
+
+/// Items that make a breakdown complete.
+pub const REMAINDER_CUES: &[&str] = &[
+    "resto",
+    "el resto",
+    "los demas",
+    "las demas",
+    "otros",
+    "otras",
+    "others",
+    "other",
+    "the rest",
+    "rest",
+    "remaining",
+    "remainder",
+    "demas",
+];
+
+/// Economic sectors; a list naming manufacturing, mining and agriculture
+/// covers all goods exports.
+pub const SECTORS: &[(&str, &str)] = &[
+    ("manufacturing", "31-33"),
+    ("manufactures", "31-33"),
+    ("manufacturas", "31-33"),
+    ("manufacturera", "31-33"),
+    ("manufactureras", "31-33"),
+    ("mining", "21"),
+    ("mineria", "21"),
+    ("extractivas", "21"),
+    ("extractive", "21"),
+    ("oil", "21"),
+    ("petroleras", "21"),
+    ("agriculture", "11"),
+    ("agricultura", "11"),
+    ("agropecuario", "11"),
+    ("agropecuarias", "11"),
+    ("agropecuaria", "11"),
+    ("agriculture and livestock", "11"),
+    ("livestock", "11"),
+];
+
+/// Hedges in front of a figure and how they widen its interval:
+/// (phrase, lower factor, upper factor); `None` keeps the printed bound,
+/// infinity drops it.
+pub const HEDGES: &[(&str, Option<f64>, Option<f64>)] = &[
+    ("nearly", Some(0.9), None),
+    ("almost", Some(0.9), None),
+    ("close to", Some(0.9), None),
+    ("casi", Some(0.9), None),
+    ("cerca de", Some(0.9), None),
+    ("about", Some(0.9), Some(1.1)),
+    ("around", Some(0.9), Some(1.1)),
+    ("approximately", Some(0.9), Some(1.1)),
+    ("roughly", Some(0.9), Some(1.1)),
+    ("some", Some(0.9), Some(1.1)),
+    ("aproximadamente", Some(0.9), Some(1.1)),
+    ("alrededor de", Some(0.9), Some(1.1)),
+    ("more than", None, Some(f64::INFINITY)),
+    ("over", None, Some(f64::INFINITY)),
+    ("exceeded", None, Some(f64::INFINITY)),
+    ("above", None, Some(f64::INFINITY)),
+    ("at least", None, Some(f64::INFINITY)),
+    ("mas de", None, Some(f64::INFINITY)),
+    ("supero", None, Some(f64::INFINITY)),
+    ("superaron", None, Some(f64::INFINITY)),
+    ("al menos", None, Some(f64::INFINITY)),
+    ("less than", Some(0.0), None),
+    ("under", Some(0.0), None),
+    ("below", Some(0.0), None),
+    ("menos de", Some(0.0), None),
+    ("up to", Some(0.0), None),
+];
+
+/// Words naming a trade direction.
+pub const DIRECTION_CUES: &[(&str, Direction)] = &[
+    ("exports", Direction::Export),
+    ("export", Direction::Export),
+    ("exported", Direction::Export),
+    ("exporting", Direction::Export),
+    ("exporter", Direction::Export),
+    ("shipments", Direction::Export),
+    ("exportaciones", Direction::Export),
+    ("exportacion", Direction::Export),
+    ("exporto", Direction::Export),
+    ("exportaron", Direction::Export),
+    ("ventas", Direction::Export),
+    ("venta", Direction::Export),
+    ("imports", Direction::Import),
+    ("import", Direction::Import),
+    ("imported", Direction::Import),
+    ("importaciones", Direction::Import),
+    ("importacion", Direction::Import),
+    ("importo", Direction::Import),
+    ("compras", Direction::Import),
+    ("compra", Direction::Import),
+    ("purchases", Direction::Import),
+];
+
+/// Words naming an administrative level.
+pub const LEVEL_WORDS: &[(&str, RegionLevel)] = &[
+    ("estado", RegionLevel::State),
+    ("entidad", RegionLevel::State),
+    ("state", RegionLevel::State),
+    ("estatal", RegionLevel::State),
+    ("municipio", RegionLevel::Municipality),
+    ("municipality", RegionLevel::Municipality),
+    ("municipal", RegionLevel::Municipality),
+    ("pais", RegionLevel::Country),
+    ("country", RegionLevel::Country),
+    ("nacion", RegionLevel::Country),
+    ("nation", RegionLevel::Country),
+    ("nacional", RegionLevel::Country),
+    ("national", RegionLevel::Country),
+];
+
+/// Position of the last occurrence of `phrase` as whole words in `hay`.
+pub fn rfind_word(hay: &str, phrase: &str) -> Option<usize> {
+    let mut end = hay.len();
+    while let Some(pos) = hay[..end].rfind(phrase) {
+        if is_boundary(hay, pos, pos + phrase.len()) {
+            return Some(pos);
+        }
+        if pos == 0 {
+            break;
+        }
+        end = pos + phrase.len() - 1;
+    }
+    None
+}
+
+/// Whether `phrase` occurs as whole words in `hay`.
+pub fn has_word(hay: &str, phrase: &str) -> bool {
+    rfind_word(hay, phrase).is_some()
+}
+
+fn is_boundary(hay: &str, start: usize, end: usize) -> bool {
+    let before = hay[..start].chars().next_back();
+    let after = hay[end..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+/// The last cue of `cues` in `hay` and its position.
+pub fn last_cue<'a>(hay: &str, cues: &[&'a str]) -> Option<(usize, &'a str)> {
+    cues.iter()
+        .filter_map(|c| rfind_word(hay, c).map(|p| (p, *c)))
+        .max_by_key(|(p, c)| (*p, c.len()))
+}
+
+/// The last growth cue in `hay`: position and whether it is a fall.
+pub fn last_growth_cue(hay: &str) -> Option<(usize, bool)> {
+    GROWTH_CUES
+        .iter()
+        .filter_map(|(c, fall)| rfind_word(hay, c).map(|p| (p, *fall)))
+        .max_by_key(|(p, _)| *p)
+}
+
+/// The last direction named in `hay`.
+pub fn last_direction(hay: &str) -> Option<(usize, Direction)> {
+    DIRECTION_CUES
+        .iter()
+        .filter_map(|(c, d)| rfind_word(hay, c).map(|p| (p, *d)))
+        .max_by_key(|(p, _)| *p)
+}
+
+/// Number words up to twelve, English and Spanish.
+pub fn count_word(w: &str) -> Option<usize> {
+    const WORDS: &[(&str, usize)] = &[
+        ("two", 2),
+        ("three", 3),
+        ("four", 4),
+        ("five", 5),
+        ("six", 6),
+        ("seven", 7),
+        ("eight", 8),
+        ("nine", 9),
+        ("ten", 10),
+        ("eleven", 11),
+        ("twelve", 12),
+        ("dos", 2),
+        ("tres", 3),
+        ("cuatro", 4),
+        ("cinco", 5),
+        ("seis", 6),
+        ("siete", 7),
+        ("ocho", 8),
+        ("nueve", 9),
+        ("diez", 10),
+        ("once", 11),
+        ("doce", 12),
+    ];
+    WORDS
+        .iter()
+        .find(|(k, _)| *k == w)
+        .map(|(_, n)| *n)
+        .or_else(|| w.parse().ok())
+}
