@@ -674,14 +674,11 @@ fn link_rates(b: &mut Builder, here: &[usize], hits: &[PeriodHit], ctx: &Context
         if values.len() < 2 {
             values = same(&ctx.prev_money, b);
         }
+        let range_years = hits.iter().find_map(|h| h.from.map(|f| (h.period.end().year() - f.end().year()) as f64));
+        if kind == ClaimKind::Cagr {
+            b.claims[id].years = range_years;
+        }
         if values.len() != 2 {
-            if kind == ClaimKind::Cagr
-                && let Some(h) = hits.iter().find(|h| h.from.is_some())
-            {
-                b.claims[id].years = h
-                    .from
-                    .map(|f| (h.period.end().year() - f.end().year()) as f64);
-            }
             continue;
         }
         let (mut from, mut to) = (values[0], values[1]);
@@ -696,6 +693,17 @@ fn link_rates(b: &mut Builder, here: &[usize], hits: &[PeriodHit], ctx: &Context
                 );
                 let months = |p: Period| p.start().year() * 12 + p.start().month() as i32;
                 b.claims[id].years = Some((months(p1) - months(p0)) as f64 / 12.0);
+            }
+        }
+        // "between 2019 and 2024 … from X to Y": both amounts carry the
+        // sentence's period; the range says which years they belong to.
+        if let Some(h) = hits.iter().find(|h| h.from.is_some())
+            && b.claims[from].period == b.claims[to].period
+        {
+            b.claims[from].period = h.from;
+            b.claims[to].period = Some(h.period);
+            if kind == ClaimKind::Cagr {
+                b.claims[id].years = range_years;
             }
         }
         b.claims[id].links.from = Some(from);

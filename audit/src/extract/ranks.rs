@@ -110,7 +110,10 @@ fn described_table(b: &Builder, s: &Sentence) -> Option<usize> {
     };
     let candidates = b.table_groups.iter().filter(|g| {
         let t = &b.layout.tables[g.table];
-        t.intro == Some(s.id) || t.block == s.block + 1 || t.block + 1 == s.block
+        t.intro == Some(s.id)
+            || t.block == s.block + 1
+            || t.block + 1 == s.block
+            || (t.block == s.block + 2 && t.intro.is_some_and(|i| b.layout.sentences[i].heading))
     });
     let mut best = None;
     for g in candidates {

@@ -88,6 +88,16 @@ fn from_title(in_title: &[Mention], body: &[Mention], gaz: &Gazetteer) -> Option
         .filter(|m| m.kind == EntityKind::Region)
         .collect();
     let mut resolved: Vec<String> = regions.iter().filter_map(|m| m.key.clone()).collect();
+    // "Ciudad Juárez, Chihuahua": an ambiguous name settled by a region the
+    // title also names.
+    let named_here = resolved.clone();
+    for m in regions.iter().filter(|m| m.key.is_none()) {
+        let fits: Vec<&String> =
+            m.candidates.iter().filter(|c| gaz.ancestors(c).iter().any(|a| named_here.contains(a))).collect();
+        if fits.len() == 1 {
+            resolved.push(fits[0].clone());
+        }
+    }
     resolved.dedup();
     if let Some(most_specific) = resolved.iter().find(|c| {
         resolved

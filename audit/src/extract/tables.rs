@@ -45,10 +45,13 @@ fn extract_table(b: &mut Builder, ti: usize, table: &Table) {
     let Some(first) = table.rows.first() else {
         return;
     };
+    // A header may hold years ("2023", "2024") but no other figure.
     let numeric = |row: &[Span]| {
-        row.iter()
-            .skip(1)
-            .any(|c| cell_number(b.slice(*c)).is_some())
+        row.iter().skip(1).any(|c| {
+            let t = b.slice(*c).trim();
+            let year = t.len() == 4 && (t.starts_with("19") || t.starts_with("20"));
+            cell_number(t).is_some() && !year
+        })
     };
     let (header, data): (Option<&Vec<Span>>, &[Vec<Span>]) = if numeric(first) {
         (None, &table.rows[..])
@@ -102,6 +105,7 @@ fn extract_table(b: &mut Builder, ti: usize, table: &Table) {
         .iter()
         .any(|l| REMAINDER_CUES.contains(&fold(l).trim_end_matches('.').trim()));
     let width = data.iter().map(Vec::len).max().unwrap_or(0);
+    let ranking_column = ranked.then(|| ranking_column(b, data, &header_texts)).flatten();
     let mut columns: Vec<Column> = Vec::new();
     for col in 1..width {
         let h = header_text(col);
@@ -140,11 +144,7 @@ fn extract_table(b: &mut Builder, ti: usize, table: &Table) {
         let group = b.new_group();
         let members_total = data.len() - labels.iter().filter(|l| is_total(l)).count();
         let complete = has_rest || (!ranked && labels.iter().any(|l| is_total(l)));
-        let group_kind = if ranked {
-            GroupKind::Ranking
-        } else {
-            GroupKind::Table
-        };
+        let group_kind = if ranking_column == Some(col) { GroupKind::Ranking } else { GroupKind::Table };
         let mut cells = Vec::new();
         let mut members = Vec::new();
         let mut total_id = None;
@@ -215,6 +215,19 @@ fn extract_table(b: &mut Builder, ti: usize, table: &Table) {
         });
     }
     link_columns(b, &columns, &labels);
+}
+
+/// The column a ranked table is ordered by: its last column of amounts,
+/// else its first column of figures.
+fn ranking_column(b: &Builder, data: &[Vec<Span>], headers: &[String]) -> Option<usize> {
+    let width = data.iter().map(Vec::len).max().unwrap_or(0);
+    let figures = |col: usize| data.iter().filter(|r| r.get(col).is_some_and(|c| cell_number(b.slice(*c)).is_some())).count() >= 2;
+    let amounts = |col: usize| {
+        let h = headers.get(col).map(String::as_str).unwrap_or("");
+        let percent = data.iter().filter_map(|r| r.get(col)).any(|c| b.slice(*c).contains('%'));
+        !h.contains('%') && !percent && !GROWTH_HEADERS.iter().chain(SHARE_HEADERS).any(|w| has_word(h, w))
+    };
+    (1..width).rev().find(|&c| figures(c) && amounts(c)).or_else(|| (1..width).find(|&c| figures(c)))
 }
 
 fn column_unit(

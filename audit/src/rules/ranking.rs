@@ -7,6 +7,13 @@ use crate::claim::{Claim, ClaimKind, GroupKind};
 use crate::finding::{Finding, RuleCode, Severity};
 use crate::gazetteer::same_item;
 
+/// "Resto", "others", "the remaining markets": not a ranked item.
+fn is_remainder(label: &str) -> bool {
+    let folded = tradegraph_domain::text::fold(label);
+    let first = folded.split_whitespace().find(|w| !matches!(*w, "el" | "la" | "los" | "las" | "the")).unwrap_or("");
+    matches!(first, "resto" | "otros" | "otras" | "others" | "other" | "rest" | "remaining" | "remainder" | "demas")
+}
+
 const ORDER_TOLERANCE: &str = "neighbours are out of order only when the lower-ranked figure's interval lies entirely above the higher-ranked one's";
 
 /// A list presented as a ranking whose own values are not descending.
@@ -24,6 +31,7 @@ pub fn rank_order(claims: &[Claim]) -> Vec<Finding> {
     }
     let mut out = Vec::new();
     for members in groups.values_mut() {
+        members.retain(|c| !c.label.as_deref().is_some_and(is_remainder));
         members.sort_by_key(|c| c.group.map_or(0, |g| g.position));
         let units_agree = members
             .windows(2)
