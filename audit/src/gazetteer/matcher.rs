@@ -390,5 +390,5 @@ fn title_case_line(text: &str, at: usize) -> bool {
         .iter()
         .filter(|w| w.starts_with(|c: char| c.is_uppercase()))
         .count();
-    !long.is_empty() && capitalized * 10 >= long.len() * 6
+    !line.trim_end().ends_with('.') && !long.is_empty() && capitalized * 4 >= long.len() * 3
 }

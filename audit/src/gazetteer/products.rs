@@ -127,10 +127,11 @@ impl ProductIndex {
         if cov < MIN_COVERAGE {
             return None;
         }
+        // A tie on coverage is settled only by a clearly more specific description.
         if let Some(&(cov2, prec2, _)) = ranked.get(1)
             && cov2 == cov
+            && prec < prec2 * 1.5
         {
-            let _ = (prec, prec2);
             return None;
         }
         Some(entry)
