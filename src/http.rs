@@ -179,7 +179,27 @@ async fn graphql(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>)
                 return HttpResponse::ServiceUnavailable().json(Response::from_errors(vec![e]));
             }
         };
-    HttpResponse::Ok().json(response)
+    HttpResponse::Ok().json(with_codes(response))
+}
+
+/// Errors raised by async-graphql itself (parse, validation, depth and
+/// complexity limits, argument coercion) carry no code: they are all faults
+/// of the request, so they get `BAD_USER_INPUT`.
+fn with_codes(mut response: BatchResponse) -> BatchResponse {
+    let responses: Vec<&mut Response> = match &mut response {
+        BatchResponse::Single(r) => vec![r],
+        BatchResponse::Batch(rs) => rs.iter_mut().collect(),
+    };
+    for r in responses {
+        for e in &mut r.errors {
+            let ext = e.extensions.get_or_insert_with(Default::default);
+            if ext.get("code").is_none() {
+                ext.set("code", "BAD_USER_INPUT");
+                ext.set("rule", "graphql");
+            }
+        }
+    }
+    response
 }
 
 async fn playground_page() -> HttpResponse {

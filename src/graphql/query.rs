@@ -16,6 +16,12 @@ use crate::store::flows as store_flows;
 #[derive(Default)]
 pub struct Query;
 
+/// Best matches first; within a rank, catalogue (code) order.
+fn by_relevance<T>(mut ranked: Vec<(u8, T)>) -> Vec<T> {
+    ranked.sort_by_key(|(rank, _)| *rank);
+    ranked.into_iter().map(|(_, item)| item).collect()
+}
+
 /// Which regions to list.
 #[derive(InputObject, Default)]
 pub struct RegionFilter {
@@ -74,10 +80,13 @@ impl Query {
                     .as_deref()
                     .is_none_or(|p| r.parent_code.as_deref() == Some(p))
             })
-            .filter(|r| r.matches(&needle))
-            .cloned()
+            .filter_map(|r| r.search_rank(&needle).map(|rank| (rank, r.clone())))
             .collect();
-        Ok(RegionConnection::build(&items, first, after.as_deref())?)
+        Ok(RegionConnection::build(
+            &by_relevance(items),
+            first,
+            after.as_deref(),
+        )?)
     }
 
     /// A partner by ISO 3166-1 alpha-3 code (`USA`; `WLD` for all partners).
@@ -106,10 +115,13 @@ impl Query {
             .catalog
             .partners()
             .iter()
-            .filter(|p| p.matches(&needle))
-            .cloned()
+            .filter_map(|p| p.search_rank(&needle).map(|rank| (rank, p.clone())))
             .collect();
-        Ok(PartnerConnection::build(&items, first, after.as_deref())?)
+        Ok(PartnerConnection::build(
+            &by_relevance(items),
+            first,
+            after.as_deref(),
+        )?)
     }
 
     /// A product by code in a classification (HS by default).
@@ -148,10 +160,13 @@ impl Query {
                     .as_deref()
                     .is_none_or(|c| p.parent_code.as_deref() == Some(c))
             })
-            .filter(|p| p.matches(&needle))
-            .cloned()
+            .filter_map(|p| p.search_rank(&needle).map(|rank| (rank, p.clone())))
             .collect();
-        Ok(ProductConnection::build(&items, first, after.as_deref())?)
+        Ok(ProductConnection::build(
+            &by_relevance(items),
+            first,
+            after.as_deref(),
+        )?)
     }
 
     /// Flows matching a filter, in an order, a page at a time (default 50, at most 500).

@@ -331,26 +331,47 @@ impl Catalog {
     }
 }
 
-/// Case- and accent-insensitive substring search over names and aliases.
-pub fn matches_search(folded: &str, needle: &str) -> bool {
-    needle.is_empty() || folded.contains(needle)
+/// How well a folded search string matches a list of folded names
+/// (separated by U+001F): 0 an exact name, 1 a name's prefix, 2 anywhere;
+/// `None` no match. An empty needle matches everything equally.
+pub fn search_rank(folded: &str, needle: &str) -> Option<u8> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    folded
+        .split('\u{1f}')
+        .filter_map(|name| {
+            if name == needle {
+                Some(0)
+            } else if name.starts_with(needle) {
+                Some(1)
+            } else if name.contains(needle) {
+                Some(2)
+            } else {
+                None
+            }
+        })
+        .min()
 }
 
 impl Region {
-    pub fn matches(&self, folded_needle: &str) -> bool {
-        matches_search(&self.folded, folded_needle) || self.code == folded_needle
+    pub fn search_rank(&self, folded_needle: &str) -> Option<u8> {
+        if self.code == folded_needle {
+            return Some(0);
+        }
+        search_rank(&self.folded, folded_needle)
     }
 }
 
 impl Partner {
-    pub fn matches(&self, folded_needle: &str) -> bool {
-        matches_search(&self.folded, folded_needle)
+    pub fn search_rank(&self, folded_needle: &str) -> Option<u8> {
+        search_rank(&self.folded, folded_needle)
     }
 }
 
 impl Product {
-    pub fn matches(&self, folded_needle: &str) -> bool {
-        matches_search(&self.folded, folded_needle)
+    pub fn search_rank(&self, folded_needle: &str) -> Option<u8> {
+        search_rank(&self.folded, folded_needle)
     }
 }
 

@@ -1,0 +1,177 @@
+//! Writes: authentication, validation naming field and rule, all-or-nothing imports.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, error_code};
+
+crate::on_both!(
+    writes_need_the_admin_token,
+    create_update_delete_round_trip,
+    invalid_input_names_field_and_rule_and_writes_nothing,
+    duplicate_flow_key_is_refused,
+    import_is_all_or_nothing_and_names_row_column_rule,
+    import_skip_invalid_writes_the_good_rows,
+);
+
+const CREATE: &str = "mutation($i: CreateFlowInput!) { createFlow(input: $i) { id period direction value currency region { code } product { code } partner { iso3 } source { code } } }";
+
+fn input() -> Value {
+    json!({ "period": "2024-10", "direction": "IMPORT", "regionCode": "02002", "partnerIso3": "CHN",
+            "productCode": "854231", "value": 47170000.0 })
+}
+
+async fn flow_count(app: &TestApp) -> u64 {
+    app.data("{ flows(first: 0) { totalCount } }", json!({}))
+        .await["flows"]["totalCount"]
+        .as_u64()
+        .unwrap()
+}
+
+async fn writes_need_the_admin_token(app: TestApp) {
+    let before = flow_count(&app).await;
+    let none = app.gql(CREATE, json!({ "i": input() })).await;
+    assert_eq!(error_code(&none), "UNAUTHENTICATED", "{none}");
+    let wrong = app
+        .gql_with_token(CREATE, json!({ "i": input() }), Some("not-the-token"))
+        .await;
+    assert_eq!(error_code(&wrong), "UNAUTHENTICATED");
+    assert_eq!(flow_count(&app).await, before);
+}
+
+async fn create_update_delete_round_trip(app: TestApp) {
+    let created = app.gql_admin(CREATE, json!({ "i": input() })).await;
+    let flow = &created["data"]["createFlow"];
+    assert_eq!(flow["source"]["code"], "manual", "{created}");
+    assert_eq!(flow["currency"], "USD");
+    assert_eq!(flow["direction"], "IMPORT");
+    let id = flow["id"].clone();
+    let mut changed = input();
+    changed["value"] = json!(50_000_000.0);
+    let updated = app
+        .gql_admin(
+            "mutation($id: ID!, $i: CreateFlowInput!) { updateFlow(id: $id, input: $i) { id value } }",
+            json!({ "id": id, "i": changed }),
+        )
+        .await;
+    assert_eq!(
+        updated["data"]["updateFlow"]["value"],
+        json!(50_000_000.0),
+        "{updated}"
+    );
+    let node = app
+        .data(
+            "query($id: ID!) { node(id: $id) { ... on Flow { value } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(node["node"]["value"], json!(50_000_000.0));
+    let del = "mutation($id: ID!) { deleteFlow(id: $id) { deleted } }";
+    assert_eq!(
+        app.gql_admin(del, json!({ "id": id })).await["data"]["deleteFlow"]["deleted"],
+        json!(true)
+    );
+    assert_eq!(
+        app.gql_admin(del, json!({ "id": id })).await["data"]["deleteFlow"]["deleted"],
+        json!(false)
+    );
+}
+
+async fn invalid_input_names_field_and_rule_and_writes_nothing(app: TestApp) {
+    let before = flow_count(&app).await;
+    for (patch, field, rule) in [
+        (
+            json!({ "regionCode": "02999" }),
+            "regionCode",
+            "unknown_region",
+        ),
+        (json!({ "regionCode": "2" }), "regionCode", "length"),
+        (
+            json!({ "partnerIso3": "ZZZ" }),
+            "partnerIso3",
+            "unknown_partner",
+        ),
+        (
+            json!({ "productCode": "999998" }),
+            "productCode",
+            "unknown_product",
+        ),
+        (json!({ "value": -1.0 }), "value", "range"),
+        (json!({ "period": "2024-13" }), "period", "period"),
+        (json!({ "currency": "EUR" }), "currency", "currency"),
+        (json!({ "source": "nobody" }), "source", "unknown_source"),
+    ] {
+        let mut i = input();
+        for (k, v) in patch.as_object().unwrap() {
+            i[k] = v.clone();
+        }
+        let body = app.gql_admin(CREATE, json!({ "i": i })).await;
+        assert_eq!(error_code(&body), "BAD_USER_INPUT", "{patch}: {body}");
+        assert_eq!(
+            body["errors"][0]["extensions"]["field"], field,
+            "{patch}: {body}"
+        );
+        assert_eq!(
+            body["errors"][0]["extensions"]["rule"], rule,
+            "{patch}: {body}"
+        );
+    }
+    assert_eq!(flow_count(&app).await, before, "nothing was written");
+}
+
+async fn duplicate_flow_key_is_refused(app: TestApp) {
+    assert!(
+        app.gql_admin(CREATE, json!({ "i": input() }))
+            .await
+            .get("errors")
+            .is_none()
+    );
+    let mut again = input();
+    again["value"] = json!(1.0);
+    let body = app.gql_admin(CREATE, json!({ "i": again })).await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT");
+    assert_eq!(body["errors"][0]["extensions"]["rule"], "DUPLICATE_FLOW");
+}
+
+const HEADER: &str =
+    "period,direction,region_code,partner_iso3,classification,product_code,value,currency,source\n";
+
+async fn import_is_all_or_nothing_and_names_row_column_rule(app: TestApp) {
+    let before = flow_count(&app).await;
+    let csv = format!(
+        "{HEADER}2024-10,EXPORT,02002,USA,HS,854231,100,USD,manual\n2024-10,EXPORT,02099,USA,HS,854231,100,USD,manual\n2024-10,EXPORT,02004,USA,HS,854231,-5,USD,manual\n"
+    );
+    let body = app
+        .gql_admin(
+            "mutation($c: String!) { importFlows(csv: $c) { committed inserted errorCount errors { line column rule message } } }",
+            json!({ "c": csv }),
+        )
+        .await;
+    let r = &body["data"]["importFlows"];
+    assert_eq!(r["committed"], json!(false), "{body}");
+    assert_eq!(r["inserted"], json!(0));
+    assert_eq!(r["errorCount"], json!(2));
+    assert_eq!(r["errors"][0]["line"], json!(3));
+    assert_eq!(r["errors"][0]["column"], "region_code");
+    assert_eq!(r["errors"][0]["rule"], "unknown_region");
+    assert_eq!(r["errors"][1]["column"], "value");
+    assert_eq!(flow_count(&app).await, before, "nothing was written");
+}
+
+async fn import_skip_invalid_writes_the_good_rows(app: TestApp) {
+    let before = flow_count(&app).await;
+    let csv = format!(
+        "{HEADER}2024-10,EXPORT,02002,USA,HS,854231,100,USD,manual\n2024-10,EXPORT,02099,USA,HS,854231,100,USD,manual\n2024-10,EXPORT,02004,USA,HS,854231,7,USD,manual\n"
+    );
+    let body = app
+        .gql_admin(
+            "mutation($c: String!) { importFlows(csv: $c, skipInvalid: true) { committed inserted errorCount } }",
+            json!({ "c": csv }),
+        )
+        .await;
+    assert_eq!(
+        body["data"]["importFlows"],
+        json!({ "committed": true, "inserted": 2, "errorCount": 1 }),
+        "{body}"
+    );
+    assert_eq!(flow_count(&app).await, before + 2);
+}

@@ -1,0 +1,100 @@
+//! The statement count of a request follows the query's shape, not the
+//! number of rows: a state → its municipalities → their flows → product and
+//! partner runs one SQL statement however many municipalities there are.
+
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+crate::on_both!(
+    fan_out_runs_one_statement_whatever_the_width,
+    nested_totals_are_batched_too
+);
+
+/// Flows for every municipality of Baja California in October 2024.
+fn municipal_flows() -> String {
+    let mut csv = String::from(
+        "period,direction,region_code,partner_iso3,classification,product_code,value,currency,source\n",
+    );
+    for (m, municipality) in [
+        "02001", "02002", "02003", "02004", "02005", "02006", "02007",
+    ]
+    .iter()
+    .enumerate()
+    {
+        for (p, partner) in ["USA", "CAN", "CHN"].iter().enumerate() {
+            for (h, product) in ["854231", "901890", "870899"].iter().enumerate() {
+                let value = 1000 * (m + 1) + 100 * (p + 1) + h;
+                csv.push_str(&format!(
+                    "2024-10,EXPORT,{municipality},{partner},HS,{product},{value},USD,manual\n"
+                ));
+            }
+        }
+    }
+    csv
+}
+
+const FAN_OUT: &str = r#"query($n: Int!) { region(code: "02") { name children(first: $n) { edges { node { code name
+    flows(filter: { period: "2024-10" }, first: 5) { edges { node { value period product { code descriptionEn } partner { iso3 nameEn } } } } } } } } }"#;
+
+async fn statements_of(app: &TestApp, query: &str, n: i64) -> (u64, serde_json::Value) {
+    let before = app.statements();
+    let data = app.data(query, json!({ "n": n })).await;
+    (app.statements() - before, data)
+}
+
+async fn fan_out_runs_one_statement_whatever_the_width(app: TestApp) {
+    app.import(&municipal_flows()).await;
+    let (narrow, _) = statements_of(&app, FAN_OUT, 2).await;
+    let (wide, data) = statements_of(&app, FAN_OUT, 7).await;
+    let children = data["region"]["children"]["edges"].as_array().unwrap();
+    assert_eq!(children.len(), 7);
+    for c in children {
+        let flows = c["node"]["flows"]["edges"].as_array().unwrap();
+        assert_eq!(
+            flows.len(),
+            5,
+            "each municipality has 9 flows, the first 5 are listed: {c}"
+        );
+        assert!(
+            flows
+                .windows(2)
+                .all(|w| w[0]["node"]["value"].as_f64() >= w[1]["node"]["value"].as_f64())
+        );
+        assert!(
+            flows
+                .iter()
+                .all(|f| f["node"]["product"]["descriptionEn"].is_string())
+        );
+    }
+    eprintln!("fan-out statements: {narrow} for 2 municipalities, {wide} for 7");
+    assert_eq!(
+        wide, 1,
+        "state → 7 municipalities → 5 flows each → product, partner: one statement"
+    );
+    assert_eq!(
+        narrow, wide,
+        "the count does not grow with the number of parents"
+    );
+}
+
+async fn nested_totals_are_batched_too(app: TestApp) {
+    app.import(&municipal_flows()).await;
+    let q = r#"query($n: Int!) { region(code: "02") { children(first: $n) { edges { node { code
+        total(direction: EXPORT, period: "2024-10") balance(period: "2024-10") { exports }
+        growth(direction: EXPORT, period: "2024-10") { rate reason } } } } } }"#;
+    let (narrow, _) = statements_of(&app, q, 2).await;
+    let (wide, data) = statements_of(&app, q, 7).await;
+    assert_eq!(narrow, wide);
+    assert!(
+        wide <= 2,
+        "this period and the year before: at most two statements, got {wide}"
+    );
+    let mexicali = &data["region"]["children"]["edges"][1]["node"];
+    // 3 partners × 3 products; values 2000 + 100·p + h.
+    let expected: f64 = (1..=3)
+        .flat_map(|p| (0..3).map(move |h| (2000 + 100 * p + h) as f64))
+        .sum();
+    assert_eq!(mexicali["total"].as_f64().unwrap(), expected);
+    assert_eq!(mexicali["balance"]["exports"].as_f64().unwrap(), expected);
+}
