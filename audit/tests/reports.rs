@@ -31,7 +31,10 @@ Por sector, las manufacturas representaron 91.5% de las exportaciones, la miner�
 fn nuevo_leon_correct_report_is_quiet() {
     let a = audit(NUEVO_LEON);
     let scope = a.scope.as_ref().expect("scope detected");
-    assert_eq!((scope.region_code.as_str(), scope.method), ("19", ScopeMethod::Title));
+    assert_eq!(
+        (scope.region_code.as_str(), scope.method),
+        ("19", ScopeMethod::Title)
+    );
     assert_eq!(a.language, "es");
     assert_quiet(&a);
 }
@@ -40,9 +43,18 @@ fn nuevo_leon_correct_report_is_quiet() {
 fn nuevo_leon_planted_errors_are_found() {
     let text = NUEVO_LEON
         .replace("un aumento de 8.0%", "un aumento de 9.5%")
-        .replace("| Total | 17,250.0 | 100.0 |", "| Total | 17,520.0 | 100.0 |")
-        .replace("| Monterrey | 3,870.0 | 22.4 |", "| Monterrey | 3,870.0 | 24.4 |")
-        .replace("Apodaca, con 4,120 millones de dólares, seguido de Monterrey con 3,870", "Apodaca, con 3,870 millones de dólares, seguido de Monterrey con 4,120")
+        .replace(
+            "| Total | 17,250.0 | 100.0 |",
+            "| Total | 17,520.0 | 100.0 |",
+        )
+        .replace(
+            "| Monterrey | 3,870.0 | 22.4 |",
+            "| Monterrey | 3,870.0 | 24.4 |",
+        )
+        .replace(
+            "Apodaca, con 4,120 millones de dólares, seguido de Monterrey con 3,870",
+            "Apodaca, con 3,870 millones de dólares, seguido de Monterrey con 4,120",
+        )
         .replace("la minería 5.3%", "la minería 4.3%");
     let a = audit(&text);
     let growth = assert_fires(&a, RuleCode::GrowthValue);
@@ -52,8 +64,15 @@ fn nuevo_leon_planted_errors_are_found() {
     assert_fires(&a, RuleCode::TotalSum);
     assert_fires(&a, RuleCode::RankOrder);
     let shares = assert_fires(&a, RuleCode::ShareSum);
-    assert!(shares.iter().any(|f| f.message.contains("complete")), "{shares:#?}");
-    assert!(a.findings.iter().all(|f| f.rule != RuleCode::RegionLabel), "{:#?}", alarms(&a));
+    assert!(
+        shares.iter().any(|f| f.message.contains("complete")),
+        "{shares:#?}"
+    );
+    assert!(
+        a.findings.iter().all(|f| f.rule != RuleCode::RegionLabel),
+        "{:#?}",
+        alarms(&a)
+    );
 }
 
 const JALISCO: &str = "\
@@ -77,13 +96,23 @@ fn jalisco_correct_news_piece_is_quiet() {
 #[test]
 fn jalisco_planted_errors_are_found() {
     let text = JALISCO
-        .replace("an average annual rate of 6.1%", "an average annual rate of 8.1%")
-        .replace("followed by China with 4.1%", "followed by China with 14.1%")
+        .replace(
+            "an average annual rate of 6.1%",
+            "an average annual rate of 8.1%",
+        )
+        .replace(
+            "followed by China with 4.1%",
+            "followed by China with 14.1%",
+        )
         .replace("Guadalajara at 22.3%", "Guadalajara at 52.3%");
     let a = audit(&text);
     let cagr = assert_fires(&a, RuleCode::Cagr);
     assert_eq!(cagr[0].severity, Severity::Error);
-    assert!(cagr[0].message.contains("8.1%") && cagr[0].message.contains("5 years"), "{}", cagr[0].message);
+    assert!(
+        cagr[0].message.contains("8.1%") && cagr[0].message.contains("5 years"),
+        "{}",
+        cagr[0].message
+    );
     let sums = assert_fires(&a, RuleCode::ShareSum);
     assert_eq!(sums.len(), 2, "{sums:#?}");
     assert_fires(&a, RuleCode::RankOrder);
@@ -94,9 +123,15 @@ fn currencies_mixed_in_a_growth_rate() {
     let text = "Jalisco's exports reached US$32.4 billion in 2024, up 6.2% from 585 billion pesos in 2023.";
     let a = audit(text);
     let mix = assert_fires(&a, RuleCode::UnitMix);
-    assert!(mix[0].message.contains("MXN") && mix[0].message.contains("USD"), "{}", mix[0].message);
+    assert!(
+        mix[0].message.contains("MXN") && mix[0].message.contains("USD"),
+        "{}",
+        mix[0].message
+    );
     assert!(of(&a, RuleCode::GrowthValue).is_empty());
-    assert_quiet(&audit(&text.replace("585 billion pesos", "US$30.5 billion")));
+    assert_quiet(&audit(
+        &text.replace("585 billion pesos", "US$30.5 billion"),
+    ));
 }
 
 const CIUDAD_JUAREZ: &str = "\
@@ -119,7 +154,10 @@ Los principales destinos fueron Estados Unidos, Canadá y China.
 #[test]
 fn ciudad_juarez_correct_report_is_quiet() {
     let a = audit(CIUDAD_JUAREZ);
-    assert_eq!(a.scope.as_ref().map(|s| s.region_code.as_str()), Some("08037"));
+    assert_eq!(
+        a.scope.as_ref().map(|s| s.region_code.as_str()),
+        Some("08037")
+    );
     assert_quiet(&a);
 }
 
@@ -135,10 +173,22 @@ fn ciudad_juarez_planted_errors_are_found() {
     let a = audit(&text);
     let ranks = assert_fires(&a, RuleCode::RankTextTable);
     assert_eq!(ranks.len(), 2, "{ranks:#?}");
-    assert!(ranks.iter().any(|f| f.message.contains("televisores") && f.message.contains("does not list")));
-    assert!(ranks.iter().any(|f| f.message.contains("position 1") && f.message.contains("position 2")));
+    assert!(
+        ranks
+            .iter()
+            .any(|f| f.message.contains("televisores") && f.message.contains("does not list"))
+    );
+    assert!(
+        ranks
+            .iter()
+            .any(|f| f.message.contains("position 1") && f.message.contains("position 2"))
+    );
     let label = assert_fires(&a, RuleCode::RegionLabel);
-    assert!(label[0].message.contains("Hermosillo"), "{}", label[0].message);
+    assert!(
+        label[0].message.contains("Hermosillo"),
+        "{}",
+        label[0].message
+    );
     assert_fires(&a, RuleCode::ScopeLevel);
 }
 
@@ -146,8 +196,14 @@ fn ciudad_juarez_planted_errors_are_found() {
 fn a_comparison_with_a_neighbour_is_not_a_mislabel() {
     let text = "# Comercio exterior | Mexicali 2024\n\nLas exportaciones de Mexicali crecieron 4.1%, mientras que las de Tijuana crecieron 6.3%.\n";
     let a = audit(text);
-    assert!(of(&a, RuleCode::RegionLabel).is_empty(), "{:#?}", alarms(&a));
-    let mislabel = audit("# Comercio exterior | Mexicali 2024\n\nLas exportaciones de Tijuana crecieron 6.3%.\n");
+    assert!(
+        of(&a, RuleCode::RegionLabel).is_empty(),
+        "{:#?}",
+        alarms(&a)
+    );
+    let mislabel = audit(
+        "# Comercio exterior | Mexicali 2024\n\nLas exportaciones de Tijuana crecieron 6.3%.\n",
+    );
     assert_fires(&mislabel, RuleCode::RegionLabel);
 }
 

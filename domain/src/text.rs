@@ -11,6 +11,10 @@ use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 /// Folds one character into `out`: lower case, diacritics removed,
 /// typographic punctuation mapped to its ASCII counterpart.
 pub fn fold_char_into(c: char, out: &mut String) {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
     match c {
         '‘' | '’' | '´' | '`' => out.push('\''),
         '“' | '”' | '«' | '»' => out.push('"'),
@@ -34,17 +38,11 @@ pub fn fold(s: &str) -> String {
             pending_space = !out.is_empty();
             continue;
         }
-        let mut folded = String::new();
-        fold_char_into(c, &mut folded);
-        if folded == " " {
-            pending_space = !out.is_empty();
-            continue;
-        }
         if pending_space && !(out.ends_with('.') && is_abbreviation_tail(&out)) {
             out.push(' ');
         }
         pending_space = false;
-        out.push_str(&folded);
+        fold_char_into(c, &mut out);
     }
     out
 }

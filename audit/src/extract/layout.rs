@@ -198,7 +198,7 @@ fn cells(line: &str, start: usize) -> Option<Vec<Span>> {
         pos += part.len() + sep.len_utf8();
     }
     // A Markdown alignment row (|---|:--:|) is not data.
-    let is_rule = out.len() >= 1
+    let is_rule = !out.is_empty()
         && line
             .chars()
             .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'));

@@ -331,17 +331,16 @@ pub const LEVEL_WORDS: &[(&str, RegionLevel)] = &[
 
 /// Position of the last occurrence of `phrase` as whole words in `hay`.
 pub fn rfind_word(hay: &str, phrase: &str) -> Option<usize> {
-    let mut end = hay.len();
-    while let Some(pos) = hay[..end].rfind(phrase) {
-        if is_boundary(hay, pos, pos + phrase.len()) {
-            return Some(pos);
-        }
-        if pos == 0 {
-            break;
-        }
-        end = pos + phrase.len() - 1;
+    // A plain reverse scan: hays are clauses and cues a few bytes long, where
+    // building a substring searcher per call costs more than the search.
+    let (h, p) = (hay.as_bytes(), phrase.as_bytes());
+    let first = *p.first()?;
+    if p.len() > h.len() {
+        return None;
     }
-    None
+    (0..=h.len() - p.len())
+        .rev()
+        .find(|&i| h[i] == first && &h[i..i + p.len()] == p && is_boundary(hay, i, i + p.len()))
 }
 
 /// Whether `phrase` occurs as whole words in `hay`.

@@ -3,8 +3,10 @@
 //! names (gazetteer), the scope, and the figures of prose and tables with
 //! their entities, periods, directions and links.
 
+mod classify;
 pub mod layout;
 pub mod lexicon;
+mod links;
 pub mod numbers;
 pub mod periods;
 mod prose;
@@ -23,7 +25,7 @@ use layout::Layout;
 pub use scope::{Scope, ScopeMethod};
 
 static LEVEL_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:en|in)\s+(?:el|la|the|this|este|esta)\s+(?:estado|entidad|municipio|pa[ií]s|state|municipality|country)\b")
+    Regex::new(r"(?i)(?-u:\b)(?:en|in)\s+(?:el|la|the|this|este|esta)\s+(?:estado|entidad|municipio|pa[ií]s|state|municipality|country)(?-u:\b)")
         .expect("valid regex")
 });
 

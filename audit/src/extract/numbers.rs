@@ -9,26 +9,26 @@ use tradegraph_domain::{Currency, Interval, interval::scale_of_word, text};
 use super::lexicon::HEDGES;
 use crate::claim::{Span, Stated, Unit};
 
-const NUM: &str = r"[-−]?\d{1,3}(?:,\d{3})+(?:\.\d+)?|[-−]?\d+(?:[.,]\d+)?";
+const NUM: &str = r"[-−]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?|[-−]?[0-9]+(?:[.,][0-9]+)?";
 const SCALE: &str = r"mil\s+millones|miles\s+de\s+millones|millones|mill[oó]n|billones|bill[oó]n|billions?|millions?|trillions?|thousands?|mil|bn|mn|mdd|mdp";
 const CURRENCY_WORD: &str =
     r"d[oó]lares(?:\s+estadounidenses)?|dollars|pesos(?:\s+mexicanos)?|USD|MXN";
 
 static PERCENT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?P<num>{NUM})\s?(?:%|por\s?ciento\b|percent\b|per\s?cent\b)"
+        r"(?i)(?P<num>{NUM})\s?(?:%|por\s?ciento(?-u:\b)|percent(?-u:\b)|per\s?cent(?-u:\b))"
     ))
     .expect("valid regex")
 });
 static MONEY_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?P<cur>US\s?\$|U\.S\.\s?\$|MX\$|USD|MXN|\\?\$)\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})\b)?(?:\s+(?:de\s+)?(?P<word>{CURRENCY_WORD})\b)?"
+        r"(?i)(?P<cur>US\s?\$|U\.S\.\s?\$|MX\$|USD|MXN|\\?\$)\s?(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?-u:\b))?(?:\s+(?:de\s+)?(?P<word>{CURRENCY_WORD})(?-u:\b))?"
     ))
     .expect("valid regex")
 });
 static MONEY_SUFFIX: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})\b)?\s+(?:de\s+)?(?P<word>{CURRENCY_WORD})\b"
+        r"(?i)(?P<num>{NUM})(?:\s*(?P<scale>{SCALE})(?-u:\b))?\s+(?:de\s+)?(?P<word>{CURRENCY_WORD})(?-u:\b)"
     ))
     .expect("valid regex")
 });

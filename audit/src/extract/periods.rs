@@ -18,43 +18,46 @@ static PATTERNS: LazyLock<Vec<(Shape, Regex)>> = LazyLock::new(|| {
         (
             Shape::YearRange,
             p(
-                r"\b(?:between|from|entre|desde|de)\s+((?:19|20)\d{2})\s+(?:and|to|y|a|al|hasta)\s+((?:19|20)\d{2})\b",
+                r"(?-u:\b)(?:between|from|entre|desde|de)\s+((?:19|20)[0-9]{2})\s+(?:and|to|y|a|al|hasta)\s+((?:19|20)[0-9]{2})(?-u:\b)",
             ),
         ),
         (
             Shape::YearRange,
-            p(r"\b((?:19|20)\d{2})\s?[-–—/]\s?((?:19|20)\d{2})\b"),
+            p(r"(?-u:\b)((?:19|20)[0-9]{2})\s?[-–—/]\s?((?:19|20)[0-9]{2})(?-u:\b)"),
         ),
         (
             Shape::MonthRange,
             p(&format!(
-                r"\b(?:between\s+|from\s+|entre\s+|de\s+)?({MONTH})\s*(?:-|–|—|to|and|a|al|y|through)\s*({MONTH}),?\s+(?:de(?:l)?\s+|of\s+)?((?:19|20)\d{{2}})\b"
+                r"(?-u:\b)(?:between\s+|from\s+|entre\s+|de\s+)?({MONTH})\s*(?:-|–|—|to|and|a|al|y|through)\s*({MONTH}),?\s+(?:de(?:l)?\s+|of\s+)?((?:19|20)[0-9]{{2}})(?-u:\b)"
             )),
         ),
         (
             Shape::FirstMonths,
             p(
-                r"\b(?:first|primeros)\s+(\w+)\s+(?:months|meses)\s+(?:of|de(?:l)?)\s+(?:(?:the\s+year|año)\s+)?((?:19|20)\d{2})\b",
+                r"(?-u:\b)(?:first|primeros)\s+(\w+)\s+(?:months|meses)\s+(?:of|de(?:l)?)\s+(?:(?:the\s+year|año)\s+)?((?:19|20)[0-9]{2})(?-u:\b)",
             ),
         ),
-        (Shape::Quarter, p(r"\b([1-4])\s?[QT]\s?((?:19|20)\d{2})\b")),
+        (
+            Shape::Quarter,
+            p(r"(?-u:\b)([1-4])\s?[QT]\s?((?:19|20)[0-9]{2})(?-u:\b)"),
+        ),
         (
             Shape::QuarterFirst,
-            p(r"\b[QT]([1-4])\s?((?:19|20)\d{2})\b"),
+            p(r"(?-u:\b)[QT]([1-4])\s?((?:19|20)[0-9]{2})(?-u:\b)"),
         ),
         (
             Shape::QuarterWord,
             p(
-                r"\b(first|second|third|fourth|1st|2nd|3rd|4th|primer|segundo|tercer|cuarto)\s+(?:quarter|trimestre)\s+(?:of\s+|de(?:l)?\s+)?((?:19|20)\d{2})\b",
+                r"(?-u:\b)(first|second|third|fourth|1st|2nd|3rd|4th|primer|segundo|tercer|cuarto)\s+(?:quarter|trimestre)\s+(?:of\s+|de(?:l)?\s+)?((?:19|20)[0-9]{2})(?-u:\b)",
             ),
         ),
         (
             Shape::Month,
             p(&format!(
-                r"\b({MONTH})\s+(?:de(?:l)?\s+|of\s+)?((?:19|20)\d{{2}})\b"
+                r"(?-u:\b)({MONTH})\s+(?:de(?:l)?\s+|of\s+)?((?:19|20)[0-9]{{2}})(?-u:\b)"
             )),
         ),
-        (Shape::Year, p(r"\b((?:19|20)\d{2})\b")),
+        (Shape::Year, p(r"(?-u:\b)((?:19|20)[0-9]{2})(?-u:\b)")),
     ]
 });
 

@@ -16,7 +16,7 @@ use crate::claim::{Claim, ClaimKind, EntityRef, GroupKind, GroupRef, Span};
 use crate::gazetteer::{EntityKind, Mention};
 
 static ORDINAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:(?:en|in|el|la|lo|the)\s+)?(?:(?:el|la|the)\s+)?(primer|primero|primera|segundo|segunda|tercer|tercero|tercera|cuarto|cuarta|quinto|quinta|first|second|third|fourth|fifth)(?:\s+(?:lugar|sitio|puesto|posici[oó]n|place|position))?\b")
+    Regex::new(r"(?i)(?-u:\b)(?:(?:en|in|el|la|lo|the)\s+)?(?:(?:el|la|the)\s+)?(primer|primero|primera|segundo|segunda|tercer|tercero|tercera|cuarto|cuarta|quinto|quinta|first|second|third|fourth|fifth)(?:\s+(?:lugar|sitio|puesto|posici[oó]n|place|position))?(?-u:\b)")
         .expect("valid regex")
 });
 static VERB: LazyLock<Regex> = LazyLock::new(|| {

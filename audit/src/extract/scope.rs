@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
-use tradegraph_domain::RegionLevel;
 
 use super::layout::Layout;
 use crate::gazetteer::{EntityKind, Gazetteer, Mention, RawMention};
@@ -68,8 +67,16 @@ pub(crate) fn detect(
         }
     }
     let top = counts.values().copied().max()?;
-    let tied: Vec<&str> = counts.iter().filter(|(_, n)| **n == top).map(|(k, _)| *k).collect();
-    let code = if tied.len() == 1 { tied[0].to_string() } else { common_ancestor(&tied, gaz)? };
+    let tied: Vec<&str> = counts
+        .iter()
+        .filter(|(_, n)| **n == top)
+        .map(|(k, _)| *k)
+        .collect();
+    let code = if tied.len() == 1 {
+        tied[0].to_string()
+    } else {
+        common_ancestor(&tied, gaz)?
+    };
     let code = code.as_str();
     let name = gaz.name_of(EntityKind::Region, code).map(str::to_string);
     Some(Scope {
@@ -92,8 +99,11 @@ fn from_title(in_title: &[Mention], body: &[Mention], gaz: &Gazetteer) -> Option
     // title also names.
     let named_here = resolved.clone();
     for m in regions.iter().filter(|m| m.key.is_none()) {
-        let fits: Vec<&String> =
-            m.candidates.iter().filter(|c| gaz.ancestors(c).iter().any(|a| named_here.contains(a))).collect();
+        let fits: Vec<&String> = m
+            .candidates
+            .iter()
+            .filter(|c| gaz.ancestors(c).iter().any(|a| named_here.contains(a)))
+            .collect();
         if fits.len() == 1 {
             resolved.push(fits[0].clone());
         }
@@ -134,14 +144,9 @@ fn common_ancestor(codes: &[&str], gaz: &Gazetteer) -> Option<String> {
     let first = codes.first()?;
     let mut chain = vec![first.to_string()];
     chain.extend(gaz.ancestors(first));
-    chain.into_iter().find(|a| codes.iter().all(|c| *c == a || gaz.ancestors(c).contains(a)))
-}
-
-#[allow(dead_code)]
-fn level_depth(level: Option<RegionLevel>) -> u8 {
-    match level {
-        Some(RegionLevel::Country) => 0,
-        Some(RegionLevel::State) => 1,
-        _ => 2,
-    }
+    chain.into_iter().find(|a| {
+        codes
+            .iter()
+            .all(|c| *c == a || gaz.ancestors(c).contains(a))
+    })
 }

@@ -27,7 +27,6 @@ const SHARE_HEADERS: &[&str] = &["participacion", "part", "share", "porcentaje",
 
 /// What one figure column holds.
 struct Column {
-    index: usize,
     kind: ClaimKind,
     period: Option<Period>,
     /// Claim id per data row (`None` where the cell is not a figure).
@@ -105,7 +104,9 @@ fn extract_table(b: &mut Builder, ti: usize, table: &Table) {
         .iter()
         .any(|l| REMAINDER_CUES.contains(&fold(l).trim_end_matches('.').trim()));
     let width = data.iter().map(Vec::len).max().unwrap_or(0);
-    let ranking_column = ranked.then(|| ranking_column(b, data, &header_texts)).flatten();
+    let ranking_column = ranked
+        .then(|| ranking_column(b, data, &header_texts))
+        .flatten();
     let mut columns: Vec<Column> = Vec::new();
     for col in 1..width {
         let h = header_text(col);
@@ -144,7 +145,11 @@ fn extract_table(b: &mut Builder, ti: usize, table: &Table) {
         let group = b.new_group();
         let members_total = data.len() - labels.iter().filter(|l| is_total(l)).count();
         let complete = has_rest || (!ranked && labels.iter().any(|l| is_total(l)));
-        let group_kind = if ranking_column == Some(col) { GroupKind::Ranking } else { GroupKind::Table };
+        let group_kind = if ranking_column == Some(col) {
+            GroupKind::Ranking
+        } else {
+            GroupKind::Table
+        };
         let mut cells = Vec::new();
         let mut members = Vec::new();
         let mut total_id = None;
@@ -208,7 +213,6 @@ fn extract_table(b: &mut Builder, ti: usize, table: &Table) {
             });
         }
         columns.push(Column {
-            index: col,
             kind,
             period,
             cells,
@@ -221,13 +225,32 @@ fn extract_table(b: &mut Builder, ti: usize, table: &Table) {
 /// else its first column of figures.
 fn ranking_column(b: &Builder, data: &[Vec<Span>], headers: &[String]) -> Option<usize> {
     let width = data.iter().map(Vec::len).max().unwrap_or(0);
-    let figures = |col: usize| data.iter().filter(|r| r.get(col).is_some_and(|c| cell_number(b.slice(*c)).is_some())).count() >= 2;
+    let figures = |col: usize| {
+        data.iter()
+            .filter(|r| {
+                r.get(col)
+                    .is_some_and(|c| cell_number(b.slice(*c)).is_some())
+            })
+            .count()
+            >= 2
+    };
     let amounts = |col: usize| {
         let h = headers.get(col).map(String::as_str).unwrap_or("");
-        let percent = data.iter().filter_map(|r| r.get(col)).any(|c| b.slice(*c).contains('%'));
-        !h.contains('%') && !percent && !GROWTH_HEADERS.iter().chain(SHARE_HEADERS).any(|w| has_word(h, w))
+        let percent = data
+            .iter()
+            .filter_map(|r| r.get(col))
+            .any(|c| b.slice(*c).contains('%'));
+        !h.contains('%')
+            && !percent
+            && !GROWTH_HEADERS
+                .iter()
+                .chain(SHARE_HEADERS)
+                .any(|w| has_word(h, w))
     };
-    (1..width).rev().find(|&c| figures(c) && amounts(c)).or_else(|| (1..width).find(|&c| figures(c)))
+    (1..width)
+        .rev()
+        .find(|&c| figures(c) && amounts(c))
+        .or_else(|| (1..width).find(|&c| figures(c)))
 }
 
 fn column_unit(
@@ -322,5 +345,4 @@ fn link_columns(b: &mut Builder, columns: &[Column], labels: &[String]) {
             }
         }
     }
-    let _ = columns.iter().map(|c| c.index).count();
 }

@@ -10,8 +10,22 @@ use crate::gazetteer::same_item;
 /// "Resto", "others", "the remaining markets": not a ranked item.
 fn is_remainder(label: &str) -> bool {
     let folded = tradegraph_domain::text::fold(label);
-    let first = folded.split_whitespace().find(|w| !matches!(*w, "el" | "la" | "los" | "las" | "the")).unwrap_or("");
-    matches!(first, "resto" | "otros" | "otras" | "others" | "other" | "rest" | "remaining" | "remainder" | "demas")
+    let first = folded
+        .split_whitespace()
+        .find(|w| !matches!(*w, "el" | "la" | "los" | "las" | "the"))
+        .unwrap_or("");
+    matches!(
+        first,
+        "resto"
+            | "otros"
+            | "otras"
+            | "others"
+            | "other"
+            | "rest"
+            | "remaining"
+            | "remainder"
+            | "demas"
+    )
 }
 
 const ORDER_TOLERANCE: &str = "neighbours are out of order only when the lower-ranked figure's interval lies entirely above the higher-ranked one's";
