@@ -71,8 +71,36 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Audit report files (Markdown or text): prints the findings; exits 1 when any is an ERROR.
+    Audit {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// The region the reports are about (INEGI code); detected when absent.
+        #[arg(long)]
+        scope: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Run the data rules (HIERARCHY_SUM, DUPLICATE_FLOW) over the stored flows and store the run;
+    /// exits 1 when any finding is an ERROR.
+    AuditData {
+        /// Only this region's subtree.
+        #[arg(long)]
+        region: Option<String>,
+        /// Only flows inside this period.
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Print the GraphQL schema (SDL).
     Schema,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 #[tokio::main]
@@ -220,9 +248,174 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 path.display()
             );
         }
+        Command::Audit {
+            files,
+            scope,
+            format,
+        } => return audit_files(&cli.database_url, files, scope, format).await,
+        Command::AuditData {
+            region,
+            period,
+            format,
+        } => {
+            return audit_data(&cli.database_url, region, period, format).await;
+        }
         Command::Schema => print!("{}", tradegraph::graphql::sdl()),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn audit_files(
+    database_url: &str,
+    files: Vec<PathBuf>,
+    scope: Option<String>,
+    format: Format,
+) -> anyhow::Result<std::process::ExitCode> {
+    use tradegraph::store::audit;
+    let db = Database::connect(database_url, None).await?;
+    let catalog = prepare_database(&db).await?;
+    if let Some(code) = &scope {
+        anyhow::ensure!(
+            catalog.region(code).is_some(),
+            "--scope: `{code}` is not a known region code"
+        );
+    }
+    let mut errors = 0;
+    let mut reports = Vec::new();
+    for file in &files {
+        let text =
+            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        let doc = tradegraph_audit::Document {
+            text,
+            scope_region_code: scope.clone(),
+            ..Default::default()
+        };
+        let result = audit::audit_document(&db.conn, &catalog, &doc).await?;
+        errors += result
+            .findings
+            .iter()
+            .filter(|f| f.severity == tradegraph_audit::Severity::Error)
+            .count();
+        match format {
+            Format::Text => print_audit(file, &result, &catalog),
+            Format::Json => reports.push(serde_json::json!({ "file": file, "audit": result })),
+        }
+    }
+    if let Format::Json = format {
+        println!("{}", serde_json::to_string_pretty(&reports)?);
+    }
+    Ok(if errors > 0 {
+        std::process::ExitCode::from(1)
+    } else {
+        std::process::ExitCode::SUCCESS
+    })
+}
+
+fn print_audit(
+    file: &std::path::Path,
+    audit: &tradegraph_audit::DocumentAudit,
+    catalog: &tradegraph::store::catalog::Catalog,
+) {
+    let scope = audit
+        .scope
+        .as_ref()
+        .map(|s| {
+            let name = catalog
+                .region(&s.region_code)
+                .map(|r| r.name.as_str())
+                .unwrap_or("?");
+            let method = format!("{:?}", s.method).to_lowercase();
+            format!("{name} ({}, from {method})", s.region_code)
+        })
+        .unwrap_or_else(|| "not detected".into());
+    println!(
+        "{}: scope {scope}; {} claims, {} findings",
+        file.display(),
+        audit.claims.len(),
+        audit.findings.len()
+    );
+    for f in &audit.findings {
+        println!(
+            "  {:<7} {:<15} {}",
+            f.severity.as_str(),
+            f.rule.as_str(),
+            f.message
+        );
+        if !f.excerpt.is_empty() {
+            println!(
+                "  {:<7} {:<15} “{}”",
+                "",
+                "",
+                f.excerpt.chars().take(160).collect::<String>()
+            );
+        }
+        if let (Some(e), Some(s)) = (f.expected, f.stated) {
+            println!("  {:<7} {:<15} expected {e}, stated {s}", "", "");
+        }
+    }
+}
+
+async fn audit_data(
+    database_url: &str,
+    region: Option<String>,
+    period: Option<String>,
+    format: Format,
+) -> anyhow::Result<std::process::ExitCode> {
+    use tradegraph::store::{audit, data_rules::DataScope, flows::RegionScope};
+    let db = Database::connect(database_url, None).await?;
+    let catalog = prepare_database(&db).await?;
+    let region = match region {
+        Some(code) => {
+            let r = catalog
+                .region(&code)
+                .with_context(|| format!("--region: `{code}` is not a known region code"))?;
+            Some(RegionScope {
+                code: r.code.clone(),
+                level: r.level,
+            })
+        }
+        None => None,
+    };
+    let period = period
+        .map(|p| tradegraph_domain::Period::parse(&p))
+        .transpose()
+        .context("--period")?;
+    let started = std::time::Instant::now();
+    let run = audit::run_audit(&db.conn, &catalog, DataScope { region, period }, None).await?;
+    let filter = audit::FindingFilter {
+        audit_run_id: Some(run.id),
+        ..Default::default()
+    };
+    let (findings, _) = audit::findings(&db.conn, &filter, 0, 10_000).await?;
+    match format {
+        Format::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "auditRun": run.id, "findingCount": run.finding_count, "errorCount": run.error_count,
+                "seconds": started.elapsed().as_secs_f64(),
+                "findings": findings.iter().map(|f| serde_json::json!({
+                    "rule": f.rule, "severity": f.severity, "message": f.message, "excerpt": f.excerpt
+                })).collect::<Vec<_>>()
+            }))?
+        ),
+        Format::Text => {
+            for f in &findings {
+                println!("{:<7} {:<15} {}", f.severity, f.rule, f.message);
+            }
+            eprintln!(
+                "audit run {}: {} findings ({} errors) in {:.2} s",
+                run.id,
+                run.finding_count,
+                run.error_count,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    Ok(if run.error_count > 0 {
+        std::process::ExitCode::from(1)
+    } else {
+        std::process::ExitCode::SUCCESS
+    })
 }
 
 /// The generator's catalogue, from the reference data embedded in the binary.

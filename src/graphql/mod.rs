@@ -1,6 +1,8 @@
 //! The GraphQL API: thin resolvers over the store and the audit engine.
 //! One file per type; `loaders.rs` batches nested loads by key.
 
+pub mod audit;
+pub mod audit_api;
 pub mod connection;
 pub mod error;
 pub mod flow;
@@ -16,12 +18,20 @@ pub mod stats;
 
 use std::sync::Arc;
 
-use async_graphql::{Context, EmptySubscription, Schema, SchemaBuilder};
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 use crate::db::Database;
 use crate::store::catalog::Catalog;
 
-pub type AppSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Every query: the statistics and the audit.
+#[derive(MergedObject, Default)]
+pub struct QueryRoot(query::Query, audit_api::AuditQuery);
+
+/// Every mutation: flows and reports.
+#[derive(MergedObject, Default)]
+pub struct MutationRoot(mutation::Mutation, audit_api::AuditMutation);
 
 /// Query depth and complexity limits: generous for real dashboards, fatal
 /// to accidental or hostile fan-outs.
@@ -53,10 +63,10 @@ pub fn state<'a>(ctx: &Context<'a>) -> &'a RequestState {
 }
 
 /// The schema without its per-request data (for `tradegraph schema`).
-pub fn builder() -> SchemaBuilder<query::Query, mutation::Mutation, EmptySubscription> {
+pub fn builder() -> SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
     Schema::build(
-        query::Query::default(),
-        mutation::Mutation::default(),
+        QueryRoot::default(),
+        MutationRoot::default(),
         EmptySubscription,
     )
     .register_output_type::<node::Node>()

@@ -12,7 +12,7 @@ use crate::store::write::{self, ImportOptions};
 #[derive(Default)]
 pub struct Mutation;
 
-fn require_admin(ctx: &Context<'_>) -> Result<(), ApiError> {
+pub fn require_admin(ctx: &Context<'_>) -> Result<(), ApiError> {
     match state(ctx).admin {
         Admin::Granted => Ok(()),
         Admin::Denied => Err(ApiError::Unauthenticated(

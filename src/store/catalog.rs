@@ -68,7 +68,7 @@ pub struct Source {
 type ProductKey = (Classification, String);
 
 /// One consistent snapshot of every catalogue.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Catalog {
     pub version: String,
     regions: Vec<Arc<Region>>,
@@ -80,6 +80,19 @@ pub struct Catalog {
     product_index: HashMap<ProductKey, usize>,
     product_children: HashMap<ProductKey, Vec<usize>>,
     sources: Vec<Arc<Source>>,
+    /// The audit's name index over this snapshot, built on first use.
+    gazetteer: std::sync::OnceLock<Arc<tradegraph_audit::Gazetteer>>,
+}
+
+impl std::fmt::Debug for Catalog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Catalog")
+            .field("version", &self.version)
+            .field("regions", &self.regions.len())
+            .field("partners", &self.partners.len())
+            .field("products", &self.products.len())
+            .finish()
+    }
 }
 
 fn aliases(json: &str) -> Vec<String> {
@@ -324,6 +337,13 @@ impl Catalog {
 
     pub fn source_by_code(&self, code: &str) -> Option<&Arc<Source>> {
         self.sources.iter().find(|s| s.code == code)
+    }
+
+    /// The gazetteer the audit resolves names with, built once per snapshot.
+    pub fn gazetteer(&self) -> Arc<tradegraph_audit::Gazetteer> {
+        self.gazetteer
+            .get_or_init(|| Arc::new(super::gazetteer::build(self)))
+            .clone()
     }
 
     pub fn source_by_id(&self, id: i32) -> Option<&Arc<Source>> {

@@ -3,8 +3,11 @@
 //! GraphQL or HTTP here.
 
 pub mod aggregates;
+pub mod audit;
 pub mod catalog;
+pub mod data_rules;
 pub mod flows;
+pub mod gazetteer;
 pub mod seed;
 pub mod write;
 

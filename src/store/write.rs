@@ -175,6 +175,8 @@ pub struct ImportReport {
     /// Labels that do not name their codes (`LABEL_CODE` findings).
     pub label_mismatches: Vec<LabelMismatch>,
     pub committed: bool,
+    /// The audit run holding the LABEL_CODE findings, when there were any.
+    pub label_run_id: Option<i64>,
 }
 
 pub const MAX_REPORTED_ERRORS: usize = 100;
@@ -323,6 +325,12 @@ pub async fn import<R: Read>(
     }
     txn.commit().await?;
     report.committed = true;
+    report.label_run_id = super::audit::record_import_findings(
+        db,
+        super::audit::label_findings(&report.label_mismatches),
+    )
+    .await?
+    .map(|run| run.id);
     progress(reader.bytes_read());
     info!(
         rows = report.rows_read,

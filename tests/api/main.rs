@@ -5,6 +5,7 @@
 
 mod helpers;
 
+mod audit;
 mod catalogue;
 mod flows;
 mod http;

@@ -1,0 +1,283 @@
+//! The data rules, run by the database: `HIERARCHY_SUM` (children over their
+//! parent) and `DUPLICATE_FLOW` (one flow stored by two sources with
+//! different values). Both are single statements over the whole table, so
+//! they scale with the database, not with this process.
+//!
+//! Within one source a repeated flow key cannot be stored at all: the unique
+//! index refuses it at import or mutation time with rule `DUPLICATE_FLOW`.
+
+use sea_orm::{DatabaseConnection, FromQueryResult, Statement};
+use tradegraph_audit::{Finding, RuleCode, Severity};
+use tradegraph_domain::{Interval, Period, RegionLevel, YearMonth};
+
+use super::StoreResult;
+use super::catalog::Catalog;
+use super::flows::RegionScope;
+
+/// A finding with the stored flows it is about.
+#[derive(Debug, Clone)]
+pub struct FlowFinding {
+    pub finding: Finding,
+    pub flow_ids: Vec<i64>,
+}
+
+/// What a data audit covers.
+#[derive(Debug, Clone, Default)]
+pub struct DataScope {
+    pub region: Option<RegionScope>,
+    pub period: Option<Period>,
+}
+
+/// Columns that, with the region, make a flow key.
+const KEY: [&str; 8] = [
+    "period_start",
+    "period_end",
+    "direction",
+    "partner_iso3",
+    "classification",
+    "product_code",
+    "source_id",
+    "currency",
+];
+
+impl DataScope {
+    /// SQL conditions on table alias `t`. Codes were checked against the
+    /// catalogue (digits only) and periods are integers, so inlining is safe.
+    fn conditions(&self, t: &str) -> String {
+        let mut out = String::new();
+        if let Some(p) = self.period {
+            out.push_str(&format!(
+                " AND {t}.period_start >= {} AND {t}.period_end <= {}",
+                p.start().key(),
+                p.end().key()
+            ));
+        }
+        if let Some(r) = &self.region
+            && r.level != RegionLevel::Country
+            && r.code.bytes().all(|b| b.is_ascii_digit())
+        {
+            out.push_str(&format!(" AND {t}.region_code LIKE '{}%'", r.code));
+        }
+        out
+    }
+}
+
+#[derive(Debug, FromQueryResult)]
+struct OverRow {
+    parent_id: i64,
+    parent_code: String,
+    parent_value: f64,
+    child_sum: f64,
+    children: i64,
+    child_ids: String,
+    period_start: i32,
+    period_end: i32,
+    direction: String,
+    partner_iso3: String,
+    classification: String,
+    product_code: String,
+    currency: String,
+}
+
+fn period_text(start: i32, end: i32) -> String {
+    match (YearMonth::from_key(start), YearMonth::from_key(end)) {
+        (Ok(s), Ok(e)) => Period::new(s, e).map(|p| p.to_string()).unwrap_or_default(),
+        _ => format!("{start}–{end}"),
+    }
+}
+
+fn money(v: f64, currency: &str) -> String {
+    let whole = format!("{:.0}", v.abs());
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{}{grouped} {currency}", if v < 0.0 { "-" } else { "" })
+}
+
+/// Children of one level whose sum exceeds their parent's row for the same
+/// key. `child_len` is the children's code length; the parent's code is the
+/// children's first `parent_len` characters (or `00` for the nation).
+fn hierarchy_sql(
+    scope: &DataScope,
+    child_filter: &str,
+    parent_expr: &str,
+    parent_filter: &str,
+) -> String {
+    let keys = KEY.join(", ");
+    let join: Vec<String> = KEY.iter().map(|k| format!("p.{k} = c.{k}")).collect();
+    let join = join.join(" AND ");
+    let semi: Vec<String> = KEY.iter().map(|k| format!("p.{k} = f.{k}")).collect();
+    format!(
+        "WITH parents AS (SELECT * FROM flows p WHERE {parent_filter}{ps}),
+         children AS (
+            SELECT {parent_expr} AS parent_code, {keys}, SUM(f.value) AS child_sum, COUNT(*) AS children,
+                   {ids} AS child_ids
+            FROM flows f
+            WHERE {child_filter}{cs} AND EXISTS (
+                SELECT 1 FROM parents p WHERE p.region_code = {parent_expr} AND {semi})
+            GROUP BY {parent_expr}, {keys})
+         SELECT p.id AS parent_id, p.region_code AS parent_code, p.value AS parent_value, c.child_sum, c.children,
+                c.child_ids, p.period_start, p.period_end, p.direction, p.partner_iso3, p.classification,
+                p.product_code, p.currency
+         FROM parents p JOIN children c ON p.region_code = c.parent_code AND {join}
+         WHERE c.child_sum > p.value + 0.5
+         ORDER BY p.id",
+        ps = scope.conditions("p"),
+        cs = scope.conditions("f"),
+        semi = semi.join(" AND "),
+        ids = "CAST(MIN(f.id) AS TEXT) || '..' || CAST(MAX(f.id) AS TEXT)",
+    )
+}
+
+/// HIERARCHY_SUM: municipalities over their state, states over the nation.
+pub async fn hierarchy_sum(
+    db: &DatabaseConnection,
+    catalog: &Catalog,
+    scope: &DataScope,
+) -> StoreResult<Vec<FlowFinding>> {
+    let backend = db.get_database_backend();
+    let levels = [
+        (
+            "municipalities",
+            "LENGTH(f.region_code) = 5",
+            "SUBSTR(f.region_code, 1, 2)",
+            "LENGTH(p.region_code) = 2 AND p.region_code <> '00'",
+        ),
+        (
+            "states",
+            "LENGTH(f.region_code) = 2 AND f.region_code <> '00'",
+            "CAST('00' AS TEXT)",
+            "p.region_code = '00'",
+        ),
+    ];
+    let mut out = Vec::new();
+    for (children_name, child_filter, parent_expr, parent_filter) in levels {
+        let sql = hierarchy_sql(scope, child_filter, parent_expr, parent_filter);
+        let rows = OverRow::find_by_statement(Statement::from_string(backend, sql))
+            .all(db)
+            .await?;
+        for r in rows {
+            let parent = catalog
+                .region(&r.parent_code)
+                .map(|p| p.name.clone())
+                .unwrap_or_else(|| r.parent_code.clone());
+            let what = format!(
+                "{} of {} with {} in {}",
+                if r.direction == "IMPORT" {
+                    "imports"
+                } else {
+                    "exports"
+                },
+                if r.product_code == "TOTAL" {
+                    "all products".to_owned()
+                } else {
+                    format!("{} {}", r.classification, r.product_code)
+                },
+                if r.partner_iso3 == "WLD" {
+                    "all partners".to_owned()
+                } else {
+                    r.partner_iso3.clone()
+                },
+                period_text(r.period_start, r.period_end),
+            );
+            let excess = r.child_sum - r.parent_value;
+            let message = format!(
+                "The {} {children_name} of {parent} ({}) add up to {} of {what}, more than the {} recorded for {parent} itself (by {}{}).",
+                r.children,
+                r.parent_code,
+                money(r.child_sum, &r.currency),
+                money(r.parent_value, &r.currency),
+                money(excess, &r.currency),
+                if r.parent_value > 0.0 {
+                    format!(", {:.1} %", 100.0 * excess / r.parent_value)
+                } else {
+                    String::new()
+                },
+            );
+            let mut f = Finding::about(RuleCode::HierarchySum, Severity::Error, message, &[]);
+            f.excerpt = format!(
+                "flow {} (parent) against flows {} (children)",
+                r.parent_id, r.child_ids
+            );
+            f.region_codes = vec![r.parent_code.clone()];
+            if r.partner_iso3 != "WLD" {
+                f.partner_iso3s = vec![r.partner_iso3.clone()];
+            }
+            if r.product_code != "TOTAL" {
+                f.product_keys = vec![format!("{}:{}", r.classification, r.product_code)];
+            }
+            f = f.with_intervals(
+                Interval::new(0.0, r.parent_value + 0.5).unwrap_or(Interval::point(r.parent_value)),
+                Interval::point(r.child_sum),
+                "stored values are exact; children may not exceed the parent by more than half a unit",
+            );
+            out.push(FlowFinding {
+                finding: f,
+                flow_ids: vec![r.parent_id],
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, FromQueryResult)]
+struct DuplicateRow {
+    region_code: String,
+    period_start: i32,
+    period_end: i32,
+    direction: String,
+    partner_iso3: String,
+    classification: String,
+    product_code: String,
+    currency: String,
+    low: f64,
+    high: f64,
+    sources: i64,
+    first_id: i64,
+    last_id: i64,
+}
+
+/// DUPLICATE_FLOW: the same flow (all key columns but the source) stored by
+/// several sources with values that differ.
+pub async fn duplicate_flow(
+    db: &DatabaseConnection,
+    scope: &DataScope,
+) -> StoreResult<Vec<FlowFinding>> {
+    let sql = format!(
+        "SELECT region_code, period_start, period_end, direction, partner_iso3, classification, product_code, currency,
+                MIN(value) AS low, MAX(value) AS high, COUNT(DISTINCT source_id) AS sources, MIN(id) AS first_id, MAX(id) AS last_id
+         FROM flows t WHERE 1 = 1{}
+         GROUP BY region_code, period_start, period_end, direction, partner_iso3, classification, product_code, currency
+         HAVING COUNT(*) > 1 AND MAX(value) - MIN(value) > 0.5
+         ORDER BY MIN(id)",
+        scope.conditions("t")
+    );
+    let rows =
+        DuplicateRow::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
+            .all(db)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let message = format!(
+                "The same flow — {} of {} {} with {} in {} — is stored by {} sources with different values: from {} to {}.",
+                if r.direction == "IMPORT" { "imports" } else { "exports" },
+                r.classification,
+                r.product_code,
+                r.partner_iso3,
+                period_text(r.period_start, r.period_end),
+                r.sources,
+                money(r.low, &r.currency),
+                money(r.high, &r.currency),
+            );
+            let mut f = Finding::about(RuleCode::DuplicateFlow, Severity::Warning, message, &[]);
+            f.excerpt = format!("flows {} and {}", r.first_id, r.last_id);
+            f.region_codes = vec![r.region_code];
+            FlowFinding { finding: f, flow_ids: vec![r.first_id, r.last_id] }
+        })
+        .collect())
+}
