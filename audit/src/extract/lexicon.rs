@@ -157,6 +157,62 @@ pub const RANKING_CUES: &[&str] = &[
     "principal",
 ];
 
+/// Nouns of a breakdown of one whole: the items listed after them with a
+/// bare percentage ("Canadá con 4.1%") are shares.
+pub const LIST_NOUNS: &[&str] = &[
+    "destinos",
+    "destino",
+    "mercados",
+    "socios",
+    "paises",
+    "proveedores",
+    "compradores",
+    "origen",
+    "sectores",
+    "estados",
+    "entidades",
+    "municipios",
+    "destinations",
+    "destination",
+    "markets",
+    "partners",
+    "countries",
+    "suppliers",
+    "buyers",
+    "sectors",
+    "states",
+    "municipalities",
+];
+
+/// Words of a level that is not a share of a whole: a list of rates
+/// ("the highest tariff rates were China at 45%, …") does not add up.
+pub const RATE_WORDS: &[&str] = &[
+    "tasa",
+    "tasas",
+    "rate",
+    "rates",
+    "arancel",
+    "aranceles",
+    "arancelaria",
+    "arancelarias",
+    "tariff",
+    "tariffs",
+    "inflacion",
+    "inflation",
+    "desempleo",
+    "unemployment",
+    "margen",
+    "margin",
+    "rendimiento",
+    "yield",
+    "indice",
+    "index",
+    "utilizacion",
+    "utilization",
+    "ocupacion",
+    "occupancy",
+];
+
 /// Sentence openings that continue the previous sentence's list.
 pub const CONTINUATION_CUES: &[&str] = &[
     "it was followed by",

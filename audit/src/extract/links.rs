@@ -129,12 +129,13 @@ pub(super) fn link_share(
             .and_then(|i| b.layout.sentences.get(i))
             .map(|x| x.block)
     };
+    // The latest amount that fits: a share without a period of its own is
+    // of the current whole, not of the earlier one it was compared with.
     let whole = b
         .claims
         .iter()
-        .rev()
         .filter(|c| c.id != id && Some(c.id) != part && c.is_money())
-        .find(|c| {
+        .filter(|c| {
             matches!(c.kind, ClaimKind::Total | ClaimKind::Value)
                 && c.region_code() == Some(whole_region.as_str())
                 && subject_key(c) != key
@@ -145,6 +146,7 @@ pub(super) fn link_share(
                     || share.direction.is_none()
                     || c.direction == share.direction)
         })
+        .max_by_key(|c| (c.period.map(|p| p.end()), c.id))
         .map(|c| c.id);
     b.claims[id].links.whole = whole;
 }

@@ -169,6 +169,20 @@ fn sentence(b: &mut Builder, s: &Sentence, ctx: &mut Context) {
         {
             subject = previous.as_ref().and_then(|p| p.1.clone());
         }
+        let mut class = class;
+        if class.kind == ClaimKind::Value
+            && fig.unit == FigureUnit::Percent
+            && class.combined.is_none()
+            && !class.prior
+            && subject.is_some()
+            && (ranking_here || LIST_NOUNS.iter().any(|w| has_word(&folded, w)))
+            && !RATE_WORDS.iter().any(|w| has_word(&folded, w))
+        {
+            // "Los principales destinos fueron Estados Unidos con 95.2%, …":
+            // a percentage attached to an item of a ranked list of
+            // partners, regions or sectors is its share of the whole.
+            class.kind = ClaimKind::Share;
+        }
         let mut c = Claim::new(0, class.kind, b.excerpt(s.span), fig.span);
         c.sentence = Some(s.id);
         c.value = Some(signed(fig.stated.clone(), class.fall));

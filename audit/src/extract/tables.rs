@@ -5,8 +5,8 @@
 use tradegraph_domain::{Currency, Period, interval::scale_of_word, text::fold};
 
 use super::layout::Table;
-use super::lexicon::{RANKING_CUES, REMAINDER_CUES, has_word, last_direction};
-use super::numbers::{cell_number, strip_tags};
+use super::lexicon::{RANKING_CUES, REMAINDER_CUES, SECTORS, has_word, last_direction};
+use super::numbers::{cell_number, figures, strip_tags};
 use super::periods::periods;
 use super::{Builder, TableGroup};
 use crate::claim::{Claim, ClaimKind, EntityRef, GroupKind, GroupRef, Span, Stated, Unit};
@@ -84,9 +84,10 @@ fn extract_table(b: &mut Builder, ti: usize, table: &Table) {
     let direction = last_direction(&all_headers)
         .or_else(|| last_direction(&intro))
         .map(|(_, d)| d);
+    let intro_ranks = table.intro.is_some_and(|i| intro_describes(b, i, data));
     let ranked = RANKING_CUES
         .iter()
-        .any(|c| has_word(&intro, c) || has_word(&all_headers, c));
+        .any(|c| (intro_ranks && has_word(&intro, c)) || has_word(&all_headers, c));
     let context_period = table
         .intro
         .and_then(|i| {
@@ -100,9 +101,10 @@ fn extract_table(b: &mut Builder, ti: usize, table: &Table) {
         .map(|r| strip_tags(b.slice(r[0])).trim().to_string())
         .collect();
     let is_total = |l: &str| fold(l).starts_with("total");
-    let has_rest = labels
+    let covers_whole = labels
         .iter()
-        .any(|l| REMAINDER_CUES.contains(&fold(l).trim_end_matches('.').trim()));
+        .any(|l| REMAINDER_CUES.contains(&fold(l).trim_end_matches('.').trim()))
+        || all_sectors(&labels);
     let width = data.iter().map(Vec::len).max().unwrap_or(0);
     let ranking_column = ranked
         .then(|| ranking_column(b, data, &header_texts))
@@ -144,7 +146,7 @@ fn extract_table(b: &mut Builder, ti: usize, table: &Table) {
         };
         let group = b.new_group();
         let members_total = data.len() - labels.iter().filter(|l| is_total(l)).count();
-        let complete = has_rest || (!ranked && labels.iter().any(|l| is_total(l)));
+        let complete = covers_whole || (!ranked && labels.iter().any(|l| is_total(l)));
         let group_kind = if ranking_column == Some(col) {
             GroupKind::Ranking
         } else {
@@ -219,6 +221,45 @@ fn extract_table(b: &mut Builder, ti: usize, table: &Table) {
         });
     }
     link_columns(b, &columns, &labels);
+}
+
+/// Whether the sentence before a table speaks of the table's rows: it has
+/// no figures of its own (it introduces the table), or it names one of the
+/// rows. A sentence ranking destinations with their own percentages does
+/// not make the sector table after it a ranking.
+fn intro_describes(b: &Builder, intro: usize, data: &[Vec<Span>]) -> bool {
+    let span = b.layout.sentences[intro].span;
+    if figures(b.text, span).is_empty() {
+        return true;
+    }
+    let folded = fold(b.slice(span));
+    let keys: Vec<&str> = b
+        .mentions_in(span)
+        .filter_map(|m| m.key.as_deref())
+        .collect();
+    data.iter().any(|row| {
+        let label = fold(strip_tags(b.slice(row[0])).trim());
+        let named = b
+            .mentions_in(row[0])
+            .any(|m| m.key.as_deref().is_some_and(|k| keys.contains(&k)));
+        named || (label.len() >= 4 && has_word(&folded, &label))
+    })
+}
+
+/// Row labels naming manufacturing, mining and agriculture: a breakdown of
+/// all goods by sector, as complete as one with a "rest" row.
+fn all_sectors(labels: &[String]) -> bool {
+    let covered: Vec<&str> = labels
+        .iter()
+        .filter_map(|l| {
+            let folded = fold(l);
+            SECTORS
+                .iter()
+                .find(|(w, _)| has_word(&folded, w))
+                .map(|(_, code)| *code)
+        })
+        .collect();
+    ["31-33", "21", "11"].iter().all(|s| covered.contains(s))
 }
 
 /// The column a ranked table is ordered by: its last column of amounts,

@@ -227,7 +227,14 @@ impl Gazetteer {
                 Some(_) if raw.level_cue.is_some() => false,
                 Some(_) if raw.partner_cue || self.next_to_partner(text, raws, i) => true,
                 Some((best, _)) => match (best, scope) {
-                    (Some(code), Some(s)) => !self.relation(code, s).is_within(),
+                    (Some(code), Some(s)) => match self.relation(code, s) {
+                        // A place below the scope that is also a country ("China",
+                        // Nuevo León): the list or the nouns around it decide.
+                        ScopeRelation::Descendant | ScopeRelation::SameState => {
+                            self.partner_context(text, raws, i)
+                        }
+                        relation => !relation.is_within(),
+                    },
                     (Some(code), None) => {
                         self.region_level(code) == Some(RegionLevel::Municipality)
                     }
@@ -323,6 +330,230 @@ impl Gazetteer {
             && enumerated(&text[raws[i].span.end..raws[i + 1].span.start]);
         before || after
     }
+}
+
+/// Words that may separate the items of a list with figures ("Estados
+/// Unidos con 95.2%, seguido de Canadá con 4.1% y China"): the figures'
+/// numbers and units aside, nothing else may stand between two items.
+const LIST_GAP_WORDS: &[&str] = &[
+    "con",
+    "with",
+    "at",
+    "de",
+    "del",
+    "of",
+    "y",
+    "e",
+    "and",
+    "seguido",
+    "seguida",
+    "seguidos",
+    "seguidas",
+    "followed",
+    "by",
+    "por",
+    "ciento",
+    "percent",
+    "per",
+    "cent",
+    "millones",
+    "millon",
+    "mil",
+    "million",
+    "millions",
+    "billion",
+    "billions",
+    "dolares",
+    "dollars",
+    "pesos",
+    "us",
+    "usd",
+    "mdd",
+    "mxn",
+    "the",
+    "el",
+    "la",
+    "los",
+    "las",
+    "luego",
+    "then",
+    "finalmente",
+    "finally",
+];
+/// Nouns after which an ambiguous name is a trading partner ("el principal
+/// destino fue China") ...
+const PARTNER_CONTEXT: &[&str] = &[
+    "destino",
+    "destinos",
+    "pais",
+    "paises",
+    "origen",
+    "proveedor",
+    "proveedores",
+    "comprador",
+    "compradores",
+    "mercado",
+    "mercados",
+    "socio",
+    "socios",
+    "destination",
+    "destinations",
+    "country",
+    "countries",
+    "origin",
+    "supplier",
+    "suppliers",
+    "buyer",
+    "buyers",
+    "market",
+    "markets",
+    "partner",
+    "partners",
+];
+/// ... unless a nearer noun names a territorial unit ("el municipio de
+/// origen de las exportaciones fue China").
+const REGION_CONTEXT: &[&str] = &[
+    "municipio",
+    "municipios",
+    "municipal",
+    "estado",
+    "estados",
+    "entidad",
+    "entidades",
+    "ciudad",
+    "ciudades",
+    "localidad",
+    "localidades",
+    "municipality",
+    "municipalities",
+    "state",
+    "states",
+    "city",
+    "cities",
+    "town",
+    "towns",
+];
+
+impl Gazetteer {
+    /// Whether the context makes a name that is both a place inside the
+    /// scope and a country the trading partner: the other items of its
+    /// list (figures between them allowed) are partners and none is a
+    /// region, or, with no such list, the nearest context noun before it
+    /// in its sentence names partners (destino, país, origen, proveedor,
+    /// market…) rather than territorial units (municipio, estado, city…).
+    fn partner_context(&self, text: &str, raws: &[RawMention], i: usize) -> bool {
+        let only =
+            |r: &RawMention, k: EntityKind| r.candidates.iter().all(|&c| self.entries[c].kind == k);
+        let mut partner_items = false;
+        let mut region_items = false;
+        let neighbours = [
+            i.checked_sub(1).map(|p| (p, p, i)),
+            (i + 1 < raws.len()).then_some((i + 1, i, i + 1)),
+        ];
+        for (n, a, z) in neighbours.into_iter().flatten() {
+            if !list_gap(&text[raws[a].span.end..raws[z].span.start]) {
+                continue;
+            }
+            partner_items |= only(&raws[n], EntityKind::Partner);
+            region_items |= only(&raws[n], EntityKind::Region);
+        }
+        if partner_items || region_items {
+            return partner_items && !region_items;
+        }
+        let before = text::fold(sentence_before(text, raws[i].span.start));
+        let last = |words: &[&str]| {
+            words
+                .iter()
+                .flat_map(|w| {
+                    word_positions(&before, w).filter(|&p| !modifier(&before, p, w.len()))
+                })
+                .max()
+        };
+        match (last(PARTNER_CONTEXT), last(REGION_CONTEXT)) {
+            (Some(p), Some(r)) => p > r,
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
+}
+
+/// Whether the text between two names separates items of one list, with
+/// their figures: numbers, percent and currency signs and the words of
+/// `LIST_GAP_WORDS` only, within one sentence.
+fn list_gap(gap: &str) -> bool {
+    if gap.len() > 80 || gap.contains('\n') {
+        return false;
+    }
+    let chars: Vec<char> = gap.chars().collect();
+    for (k, c) in chars.iter().enumerate() {
+        if matches!(c, '.' | '!' | '?' | ';' | ':')
+            && chars.get(k + 1).is_none_or(|n| n.is_whitespace())
+        {
+            return false;
+        }
+    }
+    let folded = text::fold(gap);
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !w.chars().all(|c| c.is_ascii_digit()))
+        .all(|w| LIST_GAP_WORDS.contains(&w))
+}
+
+/// The text of `at`'s sentence before it (at most 200 bytes).
+fn sentence_before(text: &str, at: usize) -> &str {
+    let mut start = at.saturating_sub(200);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    let window = &text[start..at];
+    let cut = window
+        .char_indices()
+        .filter(|&(k, c)| {
+            c == '\n'
+                || (matches!(c, '.' | '!' | '?')
+                    && window[k + 1..].starts_with(char::is_whitespace))
+        })
+        .map(|(k, c)| k + c.len_utf8())
+        .next_back()
+        .unwrap_or(0);
+    &window[cut..]
+}
+
+/// Whether the noun at `hay[p..p + len]` only qualifies another one: "del
+/// estado", "en el municipio", "of the state", "the state's".
+fn modifier(hay: &str, p: usize, len: usize) -> bool {
+    if hay[p + len..].starts_with("'s") {
+        return true;
+    }
+    let prev: Vec<&str> = hay[..p].split_whitespace().rev().take(2).collect();
+    let preposition = |w: &str| matches!(w, "del" | "de" | "en" | "of" | "in" | "from" | "desde");
+    let article = |w: &str| {
+        matches!(
+            w,
+            "el" | "la" | "los" | "las" | "the" | "este" | "esta" | "this" | "that" | "ese" | "esa"
+        )
+    };
+    match prev.as_slice() {
+        [w, ..] if preposition(w) => true,
+        [a, w] => article(a) && preposition(w),
+        _ => false,
+    }
+}
+
+/// Positions of the whole word `w` in folded `hay`.
+fn word_positions<'a>(hay: &'a str, w: &'a str) -> impl Iterator<Item = usize> + 'a {
+    hay.match_indices(w)
+        .filter(move |&(p, _)| {
+            !hay[..p]
+                .chars()
+                .next_back()
+                .is_some_and(char::is_alphanumeric)
+                && !hay[p + w.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_alphanumeric)
+        })
+        .map(|(p, _)| p)
 }
 
 /// Whether two consecutive words may belong to one name: only spaces and
