@@ -75,7 +75,7 @@ fn nuevo_leon_report(share_usa: &str, total: &str, growth: &str) -> String {
          Las exportaciones de Nuevo León sumaron {total} millones de dólares en 2024, frente a 40,000 millones de dólares en 2023, \
          un aumento de {growth}% respecto al año anterior.\n\n\
          Los principales destinos fueron Estados Unidos con {share_usa}%, seguido de Canadá con 4.1% y China con 2.3%.\n\n\
-         | Sector | Millones de dólares |\n|---|---|\n| Manufacturas | 41,500 |\n| Minería | 1,200 |\n| Agricultura | 300 |\n| Total | 43,000 |\n"
+         | Sector | Millones de dólares |\n|---|---|\n| Manufacturas | 41,500 |\n| Minería | 1,200 |\n| Agricultura | 300 |\n| Total | {total} |\n"
     )
 }
 
@@ -209,7 +209,7 @@ async fn create_report_runs_the_rules_on_structured_claims(app: TestApp) {
 
 async fn save_report_needs_the_token_and_stores_everything(app: TestApp) {
     let save = "mutation($i: AuditDocumentInput!) { saveReport(input: $i) { report { id title scopeRegion { code } } findings { rule } claims { kind } } }";
-    let text = nuevo_leon_report("88.2", "45,000", "9.5");
+    let text = nuevo_leon_report("95.2", "45,000", "9.5");
     let denied = app.gql(save, json!({ "i": { "text": text } })).await;
     assert_eq!(error_code(&denied), "UNAUTHENTICATED");
     let saved = app.gql_admin(save, json!({ "i": { "text": text } })).await;
@@ -217,7 +217,7 @@ async fn save_report_needs_the_token_and_stores_everything(app: TestApp) {
     assert_eq!(r["report"]["scopeRegion"]["code"], "19", "{saved:#}");
     let id = r["report"]["id"].clone();
     let n = r["findings"].as_array().unwrap().len();
-    assert!(n >= 1, "the planted growth error: {saved:#}");
+    assert_eq!(n, 3, "the three planted errors: {saved:#}");
     let stored = app
         .data(
             "query($id: ID!) { report(id: $id) { title claims { kind } findings { rule } }

@@ -7,6 +7,7 @@ mod helpers;
 
 mod audit;
 mod catalogue;
+mod cli;
 mod flows;
 mod http;
 mod mutations;
