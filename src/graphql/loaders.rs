@@ -43,6 +43,9 @@ pub struct FlowPageLoader {
     pub db: Database,
 }
 
+/// Keys sharing one statement: same kind of parent and same arguments.
+type GroupKey = (Group, Arc<FlowSpec>, Arc<PageSpec>);
+
 /// Which keys can share one statement.
 #[derive(PartialEq, Eq, Hash)]
 enum Group {
@@ -59,8 +62,7 @@ impl Loader<FlowPageKey> for FlowPageLoader {
         &self,
         keys: &[FlowPageKey],
     ) -> Result<HashMap<FlowPageKey, Self::Value>, Self::Error> {
-        let mut groups: HashMap<(Group, Arc<FlowSpec>, Arc<PageSpec>), Vec<&FlowPageKey>> =
-            HashMap::new();
+        let mut groups: HashMap<GroupKey, Vec<&FlowPageKey>> = HashMap::new();
         for key in keys {
             let group = match &key.parent {
                 ParentKey::Region(level, _) => Group::Region(*level),

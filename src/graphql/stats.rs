@@ -168,7 +168,7 @@ pub fn growth(
             None,
             Some(format!("no {noun} of {what} are recorded for {period}")),
         ),
-        (Some(_), Some(b)) if b == 0.0 => (
+        (Some(_), Some(0.0)) => (
             None,
             Some(format!("{noun} of {what} were zero in {previous}")),
         ),

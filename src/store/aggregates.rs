@@ -54,7 +54,7 @@ pub async fn region_totals(
         .from(flow::Entity)
         .cond_where(spec.condition())
         .cond_where(parents)
-        .add_group_by([Expr::cust(key), Expr::col(flow::Column::Direction).into()]);
+        .add_group_by([Expr::cust(key), Expr::col(flow::Column::Direction)]);
     let rows = KeyDirectionSum::find_by_statement(db.get_database_backend().build(&q))
         .all(db)
         .await?;
