@@ -10,7 +10,7 @@ use super::audit::{
     AuditDocumentInput, AuditRun, AuditScopeInput, Claim, ClaimKind, DocumentAudit, Finding,
     FindingFilter, Report, Rule, RuleCount, numeric_id, rules, summary,
 };
-use super::connection::{PageInfo, after_offset, offset_cursor, page_size};
+use super::connection::{after_offset, page_size};
 use super::error::{ApiError, ApiResult};
 use super::inputs::{Direction, parse_period, region_scope};
 use super::mutation::require_admin;
@@ -24,62 +24,19 @@ pub struct AuditQuery;
 #[derive(Default)]
 pub struct AuditMutation;
 
-macro_rules! offset_connection {
-    ($name:ident, $edge:ident, $node:ty, $doc:literal) => {
-        #[doc = $doc]
-        #[derive(SimpleObject)]
-        pub struct $name {
-            pub edges: Vec<$edge>,
-            pub page_info: PageInfo,
-            pub total_count: u64,
-        }
-
-        #[derive(SimpleObject)]
-        pub struct $edge {
-            pub cursor: String,
-            pub node: $node,
-        }
-
-        impl $name {
-            fn new(nodes: Vec<$node>, offset: usize, total: u64) -> Self {
-                let edges: Vec<$edge> = nodes
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, node)| $edge {
-                        cursor: offset_cursor(offset + i),
-                        node,
-                    })
-                    .collect();
-                let page_info = PageInfo {
-                    has_next_page: (offset + edges.len()) as u64 > 0
-                        && ((offset + edges.len()) as u64) < total,
-                    has_previous_page: offset > 0,
-                    start_cursor: edges.first().map(|e| e.cursor.clone()),
-                    end_cursor: edges.last().map(|e| e.cursor.clone()),
-                };
-                Self {
-                    edges,
-                    page_info,
-                    total_count: total,
-                }
-            }
-        }
-    };
-}
-
-offset_connection!(
+crate::offset_connection!(
     FindingConnection,
     FindingEdge,
     Finding,
     "A page of stored findings, newest first."
 );
-offset_connection!(
+crate::offset_connection!(
     AuditRunConnection,
     AuditRunEdge,
     AuditRun,
     "A page of audit runs, newest first."
 );
-offset_connection!(
+crate::offset_connection!(
     ReportConnection,
     ReportEdge,
     Report,

@@ -91,21 +91,64 @@ pub fn parse_flow_cursor(after: Option<&str>) -> Result<Option<Cursor>, ApiError
     }
 }
 
-/// Slices an in-memory list into a page: (items with their offsets, page info).
-pub fn slice<T: Clone>(
-    items: &[T],
-    first: Option<i32>,
-    after: Option<&str>,
-) -> Result<(Vec<(usize, T)>, PageInfo), ApiError> {
-    let size = page_size(first)? as usize;
-    let start = after_offset(after)?.min(items.len());
-    let end = (start + size).min(items.len());
-    let page: Vec<(usize, T)> = (start..end).map(|i| (i, items[i].clone())).collect();
-    let info = PageInfo {
-        has_next_page: end < items.len(),
-        has_previous_page: start > 0,
-        start_cursor: page.first().map(|(i, _)| offset_cursor(*i)),
-        end_cursor: page.last().map(|(i, _)| offset_cursor(*i)),
+/// A connection type over an offset-paged list:
+/// `Name { edges { cursor node } pageInfo totalCount }`.
+#[macro_export]
+macro_rules! offset_connection {
+    ($name:ident, $edge:ident, $node:ty, $doc:literal) => {
+        #[doc = $doc]
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $name {
+            pub edges: Vec<$edge>,
+            pub page_info: $crate::graphql::connection::PageInfo,
+            pub total_count: u64,
+        }
+
+        /// A node and the cursor after which the next page starts.
+        #[derive(async_graphql::SimpleObject)]
+        pub struct $edge {
+            pub cursor: String,
+            pub node: $node,
+        }
+
+        impl $name {
+            /// A page of `nodes` starting at `offset` in a list of `total`.
+            pub fn new(nodes: Vec<$node>, offset: usize, total: u64) -> Self {
+                let edges: Vec<$edge> = nodes
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, node)| $edge {
+                        cursor: $crate::graphql::connection::offset_cursor(offset + i),
+                        node,
+                    })
+                    .collect();
+                let page_info = $crate::graphql::connection::PageInfo {
+                    has_next_page: ((offset + edges.len()) as u64) < total,
+                    has_previous_page: offset > 0,
+                    start_cursor: edges.first().map(|e| e.cursor.clone()),
+                    end_cursor: edges.last().map(|e| e.cursor.clone()),
+                };
+                Self {
+                    edges,
+                    page_info,
+                    total_count: total,
+                }
+            }
+
+            /// A page of an in-memory list, per `first` and `after`.
+            #[allow(dead_code)]
+            pub fn page<T: Clone>(
+                items: &[T],
+                first: Option<i32>,
+                after: Option<&str>,
+                node: impl Fn(T) -> $node,
+            ) -> Result<Self, $crate::graphql::error::ApiError> {
+                let size = $crate::graphql::connection::page_size(first)? as usize;
+                let start = $crate::graphql::connection::after_offset(after)?.min(items.len());
+                let end = (start + size).min(items.len());
+                let nodes = items[start..end].iter().cloned().map(node).collect();
+                Ok(Self::new(nodes, start, items.len() as u64))
+            }
+        }
     };
-    Ok((page, info))
 }

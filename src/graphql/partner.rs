@@ -2,9 +2,8 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, Object};
 
-use super::connection::{PageInfo, offset_cursor, slice};
 use super::error::{ApiError, ApiResult};
 use super::flow::{self, FlowConnection};
 use super::inputs::{Direction, FlowFilter, FlowOrder, RegionLevel, parse_currency, parse_period};
@@ -20,40 +19,12 @@ use crate::store::flows::FlowSpec;
 #[derive(Clone, Debug)]
 pub struct Partner(pub Arc<catalog::Partner>);
 
-#[derive(SimpleObject, Clone)]
-pub struct PartnerEdge {
-    pub cursor: String,
-    pub node: Partner,
-}
-
-/// A page of partners.
-#[derive(SimpleObject, Clone)]
-pub struct PartnerConnection {
-    pub edges: Vec<PartnerEdge>,
-    pub page_info: PageInfo,
-    pub total_count: u64,
-}
-
-impl PartnerConnection {
-    pub fn build(
-        items: &[Arc<catalog::Partner>],
-        first: Option<i32>,
-        after: Option<&str>,
-    ) -> Result<Self, ApiError> {
-        let (page, page_info) = slice(items, first, after)?;
-        Ok(Self {
-            edges: page
-                .into_iter()
-                .map(|(i, p)| PartnerEdge {
-                    cursor: offset_cursor(i),
-                    node: Partner(p),
-                })
-                .collect(),
-            page_info,
-            total_count: items.len() as u64,
-        })
-    }
-}
+crate::offset_connection!(
+    PartnerConnection,
+    PartnerEdge,
+    Partner,
+    "A page of partners, by code."
+);
 
 /// A trading-partner country, keyed by ISO 3166-1 alpha-3 (`WLD` stands
 /// for all partners together).

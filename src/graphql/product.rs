@@ -2,9 +2,8 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, Object};
 
-use super::connection::{PageInfo, offset_cursor, slice};
 use super::error::{ApiError, ApiResult};
 use super::flow::{self, FlowConnection};
 use super::inputs::{
@@ -23,40 +22,12 @@ use crate::store::flows::FlowSpec;
 #[derive(Clone, Debug)]
 pub struct Product(pub Arc<catalog::Product>);
 
-#[derive(SimpleObject, Clone)]
-pub struct ProductEdge {
-    pub cursor: String,
-    pub node: Product,
-}
-
-/// A page of products.
-#[derive(SimpleObject, Clone)]
-pub struct ProductConnection {
-    pub edges: Vec<ProductEdge>,
-    pub page_info: PageInfo,
-    pub total_count: u64,
-}
-
-impl ProductConnection {
-    pub fn build(
-        items: &[Arc<catalog::Product>],
-        first: Option<i32>,
-        after: Option<&str>,
-    ) -> Result<Self, ApiError> {
-        let (page, page_info) = slice(items, first, after)?;
-        Ok(Self {
-            edges: page
-                .into_iter()
-                .map(|(i, p)| ProductEdge {
-                    cursor: offset_cursor(i),
-                    node: Product(p),
-                })
-                .collect(),
-            page_info,
-            total_count: items.len() as u64,
-        })
-    }
-}
+crate::offset_connection!(
+    ProductConnection,
+    ProductEdge,
+    Product,
+    "A page of products, by code."
+);
 
 impl Product {
     fn spec(

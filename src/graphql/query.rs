@@ -82,10 +82,11 @@ impl Query {
             })
             .filter_map(|r| r.search_rank(&needle).map(|rank| (rank, r.clone())))
             .collect();
-        Ok(RegionConnection::build(
+        Ok(RegionConnection::page(
             &by_relevance(items),
             first,
             after.as_deref(),
+            Region,
         )?)
     }
 
@@ -117,10 +118,11 @@ impl Query {
             .iter()
             .filter_map(|p| p.search_rank(&needle).map(|rank| (rank, p.clone())))
             .collect();
-        Ok(PartnerConnection::build(
+        Ok(PartnerConnection::page(
             &by_relevance(items),
             first,
             after.as_deref(),
+            Partner,
         )?)
     }
 
@@ -162,10 +164,11 @@ impl Query {
             })
             .filter_map(|p| p.search_rank(&needle).map(|rank| (rank, p.clone())))
             .collect();
-        Ok(ProductConnection::build(
+        Ok(ProductConnection::page(
             &by_relevance(items),
             first,
             after.as_deref(),
+            Product,
         )?)
     }
 

@@ -2,10 +2,9 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, ID, Object, SimpleObject};
+use async_graphql::{Context, ID, Object};
 use tradegraph_domain::Classification as DomainClassification;
 
-use super::connection::{PageInfo, slice};
 use super::error::{ApiError, ApiResult};
 use super::flow::{self, FlowConnection};
 use super::inputs::{
@@ -22,41 +21,12 @@ use crate::store::flows::{FlowSpec, RegionScope};
 #[derive(Clone, Debug)]
 pub struct Region(pub Arc<catalog::Region>);
 
-/// An edge of a region connection.
-#[derive(SimpleObject, Clone)]
-pub struct RegionEdge {
-    pub cursor: String,
-    pub node: Region,
-}
-
-/// A page of regions.
-#[derive(SimpleObject, Clone)]
-pub struct RegionConnection {
-    pub edges: Vec<RegionEdge>,
-    pub page_info: PageInfo,
-    pub total_count: u64,
-}
-
-impl RegionConnection {
-    pub fn build(
-        items: &[Arc<catalog::Region>],
-        first: Option<i32>,
-        after: Option<&str>,
-    ) -> Result<Self, ApiError> {
-        let (page, page_info) = slice(items, first, after)?;
-        Ok(Self {
-            edges: page
-                .into_iter()
-                .map(|(i, r)| RegionEdge {
-                    cursor: super::connection::offset_cursor(i),
-                    node: Region(r),
-                })
-                .collect(),
-            page_info,
-            total_count: items.len() as u64,
-        })
-    }
-}
+crate::offset_connection!(
+    RegionConnection,
+    RegionEdge,
+    Region,
+    "A page of regions, by code."
+);
 
 impl Region {
     fn scope(&self) -> RegionScope {
@@ -126,7 +96,12 @@ impl Region {
             .region_children(&self.0.code)
             .cloned()
             .collect();
-        Ok(RegionConnection::build(&children, first, after.as_deref())?)
+        Ok(RegionConnection::page(
+            &children,
+            first,
+            after.as_deref(),
+            Region,
+        )?)
     }
 
     /// From the parent up to the nation.
