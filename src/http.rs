@@ -2,6 +2,7 @@
 //! the playground's embedded assets, `/healthz`, `/metrics`.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ use futures::FutureExt;
 use tracing::error;
 
 use crate::graphql::error::ApiError;
-use crate::graphql::loaders::{FlowPageLoader, TotalsLoader};
+use crate::graphql::loaders::{FlowCountLoader, FlowPageLoader, TotalsLoader};
 use crate::graphql::{Admin, RequestState};
 use crate::playground;
 use crate::startup::AppState;
@@ -136,25 +137,19 @@ async fn graphql(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>)
         catalog: state.catalog.snapshot(),
         admin: admin(&req, state.config.admin_token.as_deref()),
     };
-    let flows = std::sync::Arc::new(
-        DataLoader::new(
-            FlowPageLoader {
-                db: state.db.clone(),
-            },
-            tokio::spawn,
-        )
-        .delay(Duration::ZERO),
-    );
-    let totals = std::sync::Arc::new(
-        DataLoader::new(
-            TotalsLoader {
-                db: state.db.clone(),
-            },
-            tokio::spawn,
-        )
-        .delay(Duration::ZERO),
-    );
-    let batch = batch.data(request_state).data(flows).data(totals);
+    // One set of loaders per request: batches by key, caches nothing across requests.
+    let db = || state.db.clone();
+    let flows =
+        Arc::new(DataLoader::new(FlowPageLoader { db: db() }, tokio::spawn).delay(Duration::ZERO));
+    let totals =
+        Arc::new(DataLoader::new(TotalsLoader { db: db() }, tokio::spawn).delay(Duration::ZERO));
+    let counts =
+        Arc::new(DataLoader::new(FlowCountLoader { db: db() }, tokio::spawn).delay(Duration::ZERO));
+    let batch = batch
+        .data(request_state)
+        .data(flows)
+        .data(totals)
+        .data(counts);
     let run = std::panic::AssertUnwindSafe(state.schema.execute_batch(batch)).catch_unwind();
     let response: BatchResponse =
         match tokio::time::timeout(state.config.request_timeout, run).await {

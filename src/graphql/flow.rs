@@ -10,7 +10,7 @@ use tradegraph_domain::{Period, YearMonth};
 use super::connection::{PageInfo, flow_cursor, page_size, parse_flow_cursor};
 use super::error::{ApiError, ApiResult};
 use super::inputs::{Classification, Direction, FlowOrder};
-use super::loaders::{FlowPageKey, FlowPageLoader, ParentKey};
+use super::loaders::{FlowCountKey, FlowCountLoader, FlowPageKey, FlowPageLoader, ParentKey};
 use super::node::global_id;
 use super::partner::Partner;
 use super::product::Product;
@@ -142,6 +142,8 @@ pub struct FlowConnection {
     edges: Vec<FlowEdge>,
     page_info: PageInfo,
     spec: Arc<FlowSpec>,
+    /// The parent a nested list belongs to: its count is batched with its siblings'.
+    parent: Option<ParentKey>,
 }
 
 #[Object]
@@ -160,14 +162,31 @@ impl FlowConnection {
 
     /// Flows matching the filter, over all pages (counted only when asked for).
     async fn total_count(&self, ctx: &Context<'_>) -> ApiResult<u64> {
-        Ok(flows::count(&state(ctx).db.conn, &self.spec)
+        let db = &state(ctx).db.conn;
+        let Some(parent) = self.parent.clone() else {
+            return Ok(flows::count(db, &self.spec).await.map_err(ApiError::from)?);
+        };
+        let key = FlowCountKey {
+            parent,
+            spec: self.spec.clone(),
+        };
+        let loader = ctx.data_unchecked::<Arc<DataLoader<FlowCountLoader>>>();
+        Ok(loader
+            .load_one(key)
             .await
-            .map_err(ApiError::from)?)
+            .map_err(ApiError::from)?
+            .unwrap_or(0))
     }
 }
 
 impl FlowConnection {
-    fn new(rows: Vec<flow::Model>, has_next: bool, page: &PageSpec, spec: Arc<FlowSpec>) -> Self {
+    fn new(
+        rows: Vec<flow::Model>,
+        has_next: bool,
+        page: &PageSpec,
+        spec: Arc<FlowSpec>,
+        parent: Option<ParentKey>,
+    ) -> Self {
         let edges: Vec<FlowEdge> = rows
             .into_iter()
             .map(|f| FlowEdge {
@@ -185,6 +204,7 @@ impl FlowConnection {
             edges,
             page_info,
             spec,
+            parent,
         }
     }
 }
@@ -204,7 +224,7 @@ pub async fn connection(
         first: page_size(first)?,
     };
     let spec = Arc::new(spec);
-    let (rows, has_next) = match parent {
+    let (rows, has_next) = match parent.clone() {
         Some(parent) => {
             let key = FlowPageKey {
                 parent,
@@ -223,5 +243,5 @@ pub async fn connection(
             .await
             .map_err(ApiError::from)?,
     };
-    Ok(FlowConnection::new(rows, has_next, &page, spec))
+    Ok(FlowConnection::new(rows, has_next, &page, spec, parent))
 }

@@ -54,6 +54,40 @@ enum Group {
     Hs(usize),
 }
 
+impl ParentKey {
+    fn group(&self) -> Group {
+        match self {
+            ParentKey::Region(level, _) => Group::Region(*level),
+            ParentKey::Partner(_) => Group::Partner,
+            ParentKey::HsProduct(code) => Group::Hs(code.len()),
+        }
+    }
+
+    fn code(&self) -> &str {
+        match self {
+            ParentKey::Region(_, c) | ParentKey::Partner(c) | ParentKey::HsProduct(c) => c,
+        }
+    }
+
+    /// The key the SQL computes for this parent's rows.
+    fn sql_key(&self) -> &str {
+        match self {
+            ParentKey::Region(RegionLevel::Country, _) => "00",
+            other => other.code(),
+        }
+    }
+}
+
+impl Group {
+    fn parents(&self, codes: Vec<String>) -> Parents {
+        match self {
+            Group::Region(level) => Parents::Regions(*level, codes),
+            Group::Partner => Parents::Partners(codes),
+            Group::Hs(len) => Parents::HsProducts(*len, codes),
+        }
+    }
+}
+
 impl Loader<FlowPageKey> for FlowPageLoader {
     type Value = Arc<FlowPage>;
     type Error = LoadError;
@@ -76,19 +110,8 @@ impl Loader<FlowPageKey> for FlowPageLoader {
         }
         let mut out = HashMap::new();
         for ((group, spec, page), members) in groups {
-            let codes: Vec<String> = members
-                .iter()
-                .map(|k| match &k.parent {
-                    ParentKey::Region(_, c) | ParentKey::Partner(c) | ParentKey::HsProduct(c) => {
-                        c.clone()
-                    }
-                })
-                .collect();
-            let parents = match group {
-                Group::Region(level) => Parents::Regions(level, codes),
-                Group::Partner => Parents::Partners(codes),
-                Group::Hs(len) => Parents::HsProducts(len, codes),
-            };
+            let codes = members.iter().map(|k| k.parent.code().to_owned()).collect();
+            let parents = group.parents(codes);
             let rows = flows::pages_by_parent(&self.db.conn, &parents, &spec, &page)
                 .await
                 .map_err(Arc::new)?;
@@ -97,16 +120,53 @@ impl Loader<FlowPageKey> for FlowPageLoader {
                 by_parent.entry(parent).or_default().push(row);
             }
             for key in members {
-                let code = match &key.parent {
-                    ParentKey::Region(RegionLevel::Country, _) => "00".to_owned(),
-                    ParentKey::Region(_, c) | ParentKey::Partner(c) | ParentKey::HsProduct(c) => {
-                        c.clone()
-                    }
-                };
-                let mut rows = by_parent.get(&code).cloned().unwrap_or_default();
+                let mut rows = by_parent
+                    .get(key.parent.sql_key())
+                    .cloned()
+                    .unwrap_or_default();
                 let has_next = rows.len() as u64 > page.first;
                 rows.truncate(page.first as usize);
                 out.insert(key.clone(), Arc::new(FlowPage { rows, has_next }));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One parent's count of flows under shared filters.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FlowCountKey {
+    pub parent: ParentKey,
+    pub spec: Arc<FlowSpec>,
+}
+
+pub struct FlowCountLoader {
+    pub db: Database,
+}
+
+impl Loader<FlowCountKey> for FlowCountLoader {
+    type Value = u64;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[FlowCountKey]) -> Result<HashMap<FlowCountKey, u64>, Self::Error> {
+        let mut groups: HashMap<(Group, Arc<FlowSpec>), Vec<&FlowCountKey>> = HashMap::new();
+        for key in keys {
+            groups
+                .entry((key.parent.group(), key.spec.clone()))
+                .or_default()
+                .push(key);
+        }
+        let mut out = HashMap::new();
+        for ((group, spec), members) in groups {
+            let codes = members.iter().map(|k| k.parent.code().to_owned()).collect();
+            let counts = flows::counts_by_parent(&self.db.conn, &group.parents(codes), &spec)
+                .await
+                .map_err(Arc::new)?;
+            for key in members {
+                out.insert(
+                    key.clone(),
+                    counts.get(key.parent.sql_key()).copied().unwrap_or(0),
+                );
             }
         }
         Ok(out)

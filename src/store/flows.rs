@@ -373,3 +373,32 @@ pub async fn pages_by_parent(
         })
         .collect())
 }
+
+#[derive(Debug, FromQueryResult)]
+struct CountRow {
+    parent_key: String,
+    n: i64,
+}
+
+/// Flows matching `spec` for each parent, in one statement.
+pub async fn counts_by_parent(
+    db: &DatabaseConnection,
+    parents: &Parents,
+    spec: &FlowSpec,
+) -> StoreResult<std::collections::HashMap<String, u64>> {
+    let (key, parent_condition) = parents.key_and_condition();
+    let mut q = Query::select();
+    q.expr_as(Expr::cust(key.clone()), Alias::new("parent_key"))
+        .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+        .from(flow::Entity)
+        .cond_where(spec.condition())
+        .cond_where(parent_condition)
+        .add_group_by([Expr::cust(key)]);
+    let rows = CountRow::find_by_statement(db.get_database_backend().build(&q))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.parent_key, u64::try_from(r.n).unwrap_or(0)))
+        .collect())
+}

@@ -8,7 +8,8 @@ use crate::helpers::TestApp;
 
 crate::on_both!(
     fan_out_runs_one_statement_whatever_the_width,
-    nested_totals_are_batched_too
+    nested_counts_add_one_statement_whatever_the_width,
+    nested_totals_are_batched_too,
 );
 
 /// Flows for every municipality of Baja California in October 2024.
@@ -76,6 +77,18 @@ async fn fan_out_runs_one_statement_whatever_the_width(app: TestApp) {
         narrow, wide,
         "the count does not grow with the number of parents"
     );
+}
+
+async fn nested_counts_add_one_statement_whatever_the_width(app: TestApp) {
+    app.import(&municipal_flows()).await;
+    let q = FAN_OUT.replace("first: 5) { edges", "first: 5) { totalCount edges");
+    let (narrow, _) = statements_of(&app, &q, 2).await;
+    let (wide, data) = statements_of(&app, &q, 7).await;
+    for c in data["region"]["children"]["edges"].as_array().unwrap() {
+        assert_eq!(c["node"]["flows"]["totalCount"], json!(9), "{c}");
+    }
+    eprintln!("fan-out with totalCount: {narrow} statements for 2 municipalities, {wide} for 7");
+    assert_eq!((narrow, wide), (2, 2), "pages in one statement, counts in another");
 }
 
 async fn nested_totals_are_batched_too(app: TestApp) {
