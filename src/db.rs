@@ -51,15 +51,6 @@ impl Database {
             }
         }
         let mut conn = SeaDatabase::connect(options).await?;
-        if url.starts_with("sqlite") {
-            for pragma in [
-                "PRAGMA journal_mode=WAL",
-                "PRAGMA synchronous=NORMAL",
-                "PRAGMA foreign_keys=ON",
-            ] {
-                conn.execute_unprepared(pragma).await?;
-            }
-        }
         let statements = Arc::new(AtomicU64::new(0));
         let counter = statements.clone();
         conn.set_metric_callback(move |_| {
