@@ -387,7 +387,7 @@ else
 fi
 
 say "auditDocument"
-CORPUS=${BENCH_CORPUS:-/work/shared/corpus}
+CORPUS=${BENCH_CORPUS:-$ROOT/audit/tests/corpus}
 SDL_LINE=$("$BIN" schema 2>/dev/null | grep -E '^\s*auditDocument\(' || true)
 if [ -z "$SDL_LINE" ]; then
   echo "skipped: this server has no \`auditDocument\` query yet"
@@ -403,7 +403,7 @@ else
   fi
   for f in "$CORPUS"/*; do
     [ -f "$f" ] || continue
-    case "$(basename "$f")" in README*) continue ;; esac
+    case "$(basename "$f")" in *README*) continue ;; esac
     awk -v c="$call" 'BEGIN { ORS = ""; print "{\"query\":\"query($t: String!) { " c " { __typename } }\",\"variables\":{\"t\":\"" }
          { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\r/, ""); print $0 "\\n" }
          END { print "\"}}" }' "$f" >"$TMP/doc.json"
