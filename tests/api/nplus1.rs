@@ -88,7 +88,11 @@ async fn nested_counts_add_one_statement_whatever_the_width(app: TestApp) {
         assert_eq!(c["node"]["flows"]["totalCount"], json!(9), "{c}");
     }
     eprintln!("fan-out with totalCount: {narrow} statements for 2 municipalities, {wide} for 7");
-    assert_eq!((narrow, wide), (2, 2), "pages in one statement, counts in another");
+    assert_eq!(
+        (narrow, wide),
+        (2, 2),
+        "pages in one statement, counts in another"
+    );
 }
 
 async fn nested_totals_are_batched_too(app: TestApp) {
