@@ -16,7 +16,7 @@ use futures::FutureExt;
 use tracing::error;
 
 use crate::graphql::error::ApiError;
-use crate::graphql::loaders::{FlowCountLoader, FlowPageLoader, TotalsLoader};
+use crate::graphql::loaders::{FlowCountLoader, FlowPageLoader, TopLoader, TotalsLoader};
 use crate::graphql::{Admin, RequestState};
 use crate::playground;
 use crate::startup::AppState;
@@ -145,11 +145,14 @@ async fn graphql(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>)
         Arc::new(DataLoader::new(TotalsLoader { db: db() }, tokio::spawn).delay(Duration::ZERO));
     let counts =
         Arc::new(DataLoader::new(FlowCountLoader { db: db() }, tokio::spawn).delay(Duration::ZERO));
+    let tops =
+        Arc::new(DataLoader::new(TopLoader { db: db() }, tokio::spawn).delay(Duration::ZERO));
     let batch = batch
         .data(request_state)
         .data(flows)
         .data(totals)
-        .data(counts);
+        .data(counts)
+        .data(tops);
     let run = std::panic::AssertUnwindSafe(state.schema.execute_batch(batch)).catch_unwind();
     let response: BatchResponse =
         match tokio::time::timeout(state.config.request_timeout, run).await {

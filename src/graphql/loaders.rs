@@ -11,7 +11,7 @@ use tradegraph_domain::{Currency, Period, RegionLevel};
 
 use crate::db::Database;
 use crate::store::StoreError;
-use crate::store::aggregates::{self, Totals};
+use crate::store::aggregates::{self, GroupBy, Ranked, Totals};
 use crate::store::flows::{self, FlowSpec, PageSpec, Parents};
 
 /// A parent whose flows are listed.
@@ -167,6 +167,48 @@ impl Loader<FlowCountKey> for FlowCountLoader {
                     key.clone(),
                     counts.get(key.parent.sql_key()).copied().unwrap_or(0),
                 );
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One parent's ranking under shared filters.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TopKey {
+    pub parent: ParentKey,
+    pub spec: Arc<FlowSpec>,
+    pub group: GroupBy,
+    pub first: u64,
+}
+
+pub struct TopLoader {
+    pub db: Database,
+}
+
+impl Loader<TopKey> for TopLoader {
+    type Value = Arc<Vec<Ranked>>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[TopKey]) -> Result<HashMap<TopKey, Self::Value>, Self::Error> {
+        type Shared = (Group, Arc<FlowSpec>, GroupBy, u64);
+        let mut groups: HashMap<Shared, Vec<&TopKey>> = HashMap::new();
+        for key in keys {
+            groups
+                .entry((key.parent.group(), key.spec.clone(), key.group, key.first))
+                .or_default()
+                .push(key);
+        }
+        let mut out = HashMap::new();
+        for ((group, spec, by, first), members) in groups {
+            let codes = members.iter().map(|k| k.parent.code().to_owned()).collect();
+            let mut ranked =
+                aggregates::top_by_parent(&self.db.conn, &group.parents(codes), &spec, by, first)
+                    .await
+                    .map_err(Arc::new)?;
+            for key in members {
+                let list = ranked.remove(key.parent.sql_key()).unwrap_or_default();
+                out.insert(key.clone(), Arc::new(list));
             }
         }
         Ok(out)

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, Object};
 
-use super::error::{ApiError, ApiResult};
+use super::error::ApiResult;
 use super::flow::{self, FlowConnection};
 use super::inputs::{Direction, FlowFilter, FlowOrder, RegionLevel, parse_currency, parse_period};
 use super::loaders::ParentKey;
@@ -12,7 +12,7 @@ use super::node::global_id;
 use super::region::top_size;
 use super::state;
 use super::stats::{self, RankedRegion};
-use crate::store::aggregates::{self, GroupBy};
+use crate::store::aggregates::GroupBy;
 use crate::store::catalog;
 use crate::store::flows::FlowSpec;
 
@@ -86,18 +86,18 @@ impl Partner {
         let spec = FlowSpec {
             direction: Some(direction.into()),
             period: Some(parse_period("period", &period)?),
-            partner_iso3: Some(self.0.iso3.clone()),
             currency: Some(parse_currency("currency", &currency)?),
             ..Default::default()
         };
-        let rows = aggregates::top(
-            &state(ctx).db.conn,
-            &spec,
+        let parent = ParentKey::Partner(self.0.iso3.clone());
+        let rows = stats::ranked(
+            ctx,
+            parent,
+            spec,
             GroupBy::Region(level.into()),
             top_size(first)?,
         )
-        .await
-        .map_err(ApiError::from)?;
+        .await?;
         Ok(stats::ranked_regions(ctx, rows))
     }
 }

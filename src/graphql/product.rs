@@ -52,6 +52,35 @@ impl Product {
     }
 }
 
+impl Product {
+    /// A ranking over this product's flows: batched with its siblings' for
+    /// HS codes (a prefix per parent), one statement of its own otherwise.
+    async fn ranked(
+        &self,
+        ctx: &Context<'_>,
+        mut spec: FlowSpec,
+        group: GroupBy,
+        first: u64,
+    ) -> ApiResult<Vec<crate::store::aggregates::Ranked>> {
+        let hs_digits = self.0.classification == tradegraph_domain::Classification::Hs
+            && self.0.code.bytes().all(|b| b.is_ascii_digit());
+        if hs_digits {
+            spec.product = None;
+            return stats::ranked(
+                ctx,
+                ParentKey::HsProduct(self.0.code.clone()),
+                spec,
+                group,
+                first,
+            )
+            .await;
+        }
+        Ok(aggregates::top(&state(ctx).db.conn, &spec, group, first)
+            .await
+            .map_err(ApiError::from)?)
+    }
+}
+
 /// A node of a product classification: HS chapter `85` > heading `8542` >
 /// subheading `854231`, or a SCIAN sector such as `31-33`. `TOTAL` stands
 /// for all products.
@@ -158,14 +187,9 @@ impl Product {
         #[graphql(default = "USD")] currency: String,
     ) -> ApiResult<Vec<RankedRegion>> {
         let spec = self.spec(ctx, direction, &period, &currency)?;
-        let rows = aggregates::top(
-            &state(ctx).db.conn,
-            &spec,
-            GroupBy::Region(level.into()),
-            top_size(first)?,
-        )
-        .await
-        .map_err(ApiError::from)?;
+        let rows = self
+            .ranked(ctx, spec, GroupBy::Region(level.into()), top_size(first)?)
+            .await?;
         Ok(stats::ranked_regions(ctx, rows))
     }
 
@@ -179,14 +203,9 @@ impl Product {
         #[graphql(default = "USD")] currency: String,
     ) -> ApiResult<Vec<RankedPartner>> {
         let spec = self.spec(ctx, direction, &period, &currency)?;
-        let rows = aggregates::top(
-            &state(ctx).db.conn,
-            &spec,
-            GroupBy::Partner,
-            top_size(first)?,
-        )
-        .await
-        .map_err(ApiError::from)?;
+        let rows = self
+            .ranked(ctx, spec, GroupBy::Partner, top_size(first)?)
+            .await?;
         Ok(stats::ranked_partners(ctx, rows))
     }
 

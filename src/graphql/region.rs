@@ -14,9 +14,9 @@ use super::loaders::ParentKey;
 use super::node::global_id;
 use super::state;
 use super::stats::{self, Balance, Growth, RankedPartner, RankedProduct};
-use crate::store::aggregates::{self, GroupBy};
+use crate::store::aggregates::GroupBy;
 use crate::store::catalog;
-use crate::store::flows::{FlowSpec, RegionScope};
+use crate::store::flows::FlowSpec;
 
 #[derive(Clone, Debug)]
 pub struct Region(pub Arc<catalog::Region>);
@@ -29,11 +29,9 @@ crate::offset_connection!(
 );
 
 impl Region {
-    fn scope(&self) -> RegionScope {
-        RegionScope {
-            code: self.0.code.clone(),
-            level: self.0.level,
-        }
+    /// This region as the parent of a batched nested list.
+    fn parent_key(&self) -> ParentKey {
+        ParentKey::Region(self.0.level, self.0.code.clone())
     }
 
     fn contains(&self, code: &str) -> bool {
@@ -219,16 +217,13 @@ impl Region {
         let spec = FlowSpec {
             direction: Some(direction.into()),
             period: Some(parse_period("period", &period)?),
-            region: Some(self.scope()),
             classification: Some(classification.into()),
             currency: Some(parse_currency("currency", &currency)?),
             ..Default::default()
         };
         let class: DomainClassification = classification.into();
         let group = GroupBy::Product(class, Some(hs_level(level)?));
-        let rows = aggregates::top(&state(ctx).db.conn, &spec, group, top_size(first)?)
-            .await
-            .map_err(ApiError::from)?;
+        let rows = stats::ranked(ctx, self.parent_key(), spec, group, top_size(first)?).await?;
         Ok(stats::ranked_products(ctx, class, rows))
     }
 
@@ -244,18 +239,17 @@ impl Region {
         let spec = FlowSpec {
             direction: Some(direction.into()),
             period: Some(parse_period("period", &period)?),
-            region: Some(self.scope()),
             currency: Some(parse_currency("currency", &currency)?),
             ..Default::default()
         };
-        let rows = aggregates::top(
-            &state(ctx).db.conn,
-            &spec,
+        let rows = stats::ranked(
+            ctx,
+            self.parent_key(),
+            spec,
             GroupBy::Partner,
             top_size(first)?,
         )
-        .await
-        .map_err(ApiError::from)?;
+        .await?;
         Ok(stats::ranked_partners(ctx, rows))
     }
 }

@@ -184,3 +184,27 @@ pub fn growth(
         reason,
     }
 }
+
+/// A parent's ranking, through the batching loader (one statement for all
+/// the parents of a list that ask with the same arguments).
+pub async fn ranked(
+    ctx: &Context<'_>,
+    parent: super::loaders::ParentKey,
+    spec: crate::store::flows::FlowSpec,
+    group: crate::store::aggregates::GroupBy,
+    first: u64,
+) -> ApiResult<Vec<Ranked>> {
+    let key = super::loaders::TopKey {
+        parent,
+        spec: std::sync::Arc::new(spec),
+        group,
+        first,
+    };
+    let loaded = ctx
+        .data_unchecked::<std::sync::Arc<DataLoader<super::loaders::TopLoader>>>()
+        .load_one(key)
+        .await
+        .map_err(ApiError::from)?
+        .unwrap_or_default();
+    Ok(loaded.as_ref().clone())
+}

@@ -252,3 +252,83 @@ pub async fn covers(
     let children: Vec<_> = catalog.region_children(&region.code).collect();
     Ok(!children.is_empty() && children.iter().all(|c| keys.contains(&c.code)))
 }
+
+#[derive(Debug, FromQueryResult)]
+struct ParentGroupRow {
+    parent_key: String,
+    k: String,
+    v: f64,
+    whole: f64,
+}
+
+/// The `first` largest groups for each parent, with shares of that parent's
+/// whole, in one statement (the nested form of [`top`]).
+pub async fn top_by_parent(
+    db: &DatabaseConnection,
+    parents: &Parents,
+    spec: &FlowSpec,
+    group: GroupBy,
+    first: u64,
+) -> StoreResult<HashMap<String, Vec<Ranked>>> {
+    let (key, extra) = group.sql();
+    let (parent, parent_condition) = parents.key_and_condition();
+    let spec = FlowSpec {
+        detail_only: true,
+        ..spec.clone()
+    };
+    let mut grouped = Query::select();
+    grouped
+        .expr_as(Expr::cust(parent.clone()), Alias::new("parent_key"))
+        .expr_as(Expr::cust(key.clone()), Alias::new("k"))
+        .expr_as(Expr::col(flow::Column::Value).sum(), Alias::new("v"))
+        .expr_as(
+            Expr::cust(format!("SUM(SUM(value)) OVER (PARTITION BY {parent})")),
+            Alias::new("whole"),
+        )
+        .from(flow::Entity)
+        .cond_where(spec.condition())
+        .cond_where(parent_condition)
+        .add_group_by([Expr::cust(parent), Expr::cust(key)]);
+    if let Some(extra) = extra {
+        grouped.and_where(Expr::cust(extra));
+    }
+    let mut ranked = Query::select();
+    ranked
+        .columns([
+            Alias::new("parent_key"),
+            Alias::new("k"),
+            Alias::new("v"),
+            Alias::new("whole"),
+        ])
+        .expr_as(
+            Expr::cust("ROW_NUMBER() OVER (PARTITION BY parent_key ORDER BY v DESC, k ASC)"),
+            Alias::new("rn"),
+        )
+        .from_subquery(grouped, Alias::new("g"));
+    let mut outer = Query::select();
+    outer
+        .columns([
+            Alias::new("parent_key"),
+            Alias::new("k"),
+            Alias::new("v"),
+            Alias::new("whole"),
+        ])
+        .from_subquery(ranked, Alias::new("r"))
+        .and_where(Expr::col(Alias::new("rn")).lte(first as i64))
+        .order_by(Alias::new("parent_key"), Order::Asc)
+        .order_by(Alias::new("rn"), Order::Asc);
+    let rows = ParentGroupRow::find_by_statement(db.get_database_backend().build(&outer))
+        .all(db)
+        .await?;
+    let mut out: HashMap<String, Vec<Ranked>> = HashMap::new();
+    for r in rows {
+        let list = out.entry(r.parent_key).or_default();
+        list.push(Ranked {
+            share: if r.whole > 0.0 { r.v / r.whole } else { 0.0 },
+            key: r.k,
+            value: r.v,
+            rank: list.len() as u32 + 1,
+        });
+    }
+    Ok(out)
+}

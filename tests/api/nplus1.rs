@@ -10,6 +10,7 @@ crate::on_both!(
     fan_out_runs_one_statement_whatever_the_width,
     nested_counts_add_one_statement_whatever_the_width,
     nested_totals_are_batched_too,
+    nested_rankings_are_batched_too,
 );
 
 /// Flows for every municipality of Baja California in October 2024.
@@ -114,4 +115,34 @@ async fn nested_totals_are_batched_too(app: TestApp) {
         .sum();
     assert_eq!(mexicali["total"].as_f64().unwrap(), expected);
     assert_eq!(mexicali["balance"]["exports"].as_f64().unwrap(), expected);
+}
+
+async fn nested_rankings_are_batched_too(app: TestApp) {
+    app.import(&municipal_flows()).await;
+    let q = r#"query($n: Int!) { region(code: "02") { children(first: $n) { edges { node { code
+        topProducts(direction: EXPORT, period: "2024-10", level: 6, first: 2) { rank code value share }
+        topPartners(direction: EXPORT, period: "2024-10", first: 1) { rank iso3 share } } } } } }"#;
+    let (narrow, _) = statements_of(&app, q, 2).await;
+    let (wide, data) = statements_of(&app, q, 7).await;
+    assert_eq!(
+        narrow, wide,
+        "the count does not grow with the number of parents"
+    );
+    assert_eq!(wide, 2, "one statement per ranking field");
+    // Tijuana (02004, the 4th municipality): values 4000 + 100·p + h for 3 partners × 3 products.
+    let tijuana = &data["region"]["children"]["edges"][3]["node"];
+    assert_eq!(tijuana["code"], "02004");
+    let whole: f64 = (1..=3)
+        .flat_map(|p| (0..3).map(move |h| (4000 + 100 * p + h) as f64))
+        .sum();
+    let top = &tijuana["topProducts"];
+    // Product h = 2 (870899) sums 4102 + 4202 + 4302 over the partners.
+    assert_eq!(top[0]["code"], "870899", "{top}");
+    assert_eq!(top[0]["value"].as_f64().unwrap(), 12_606.0);
+    assert!((top[0]["share"].as_f64().unwrap() - 12_606.0 / whole).abs() < 1e-12);
+    assert_eq!(top[1]["rank"], json!(2));
+    assert_eq!(
+        tijuana["topPartners"][0]["iso3"], "CHN",
+        "partner p = 3 carries the most"
+    );
 }
