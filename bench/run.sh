@@ -114,7 +114,7 @@ fi
 # ---------------------------------------------------------------- build
 cd "$ROOT"
 if [ "$SMOKE" = 1 ]; then PROFILE=debug; else PROFILE=release; fi
-BIN=$ROOT/target/$PROFILE/tradegraph
+BIN=${CARGO_TARGET_DIR:-$ROOT/target}/$PROFILE/tradegraph
 if [ "${BENCH_SKIP_BUILD:-0}" = 1 ]; then
   say "build skipped (BENCH_SKIP_BUILD=1): $BIN"
 else

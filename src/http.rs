@@ -4,7 +4,6 @@
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
 
 use actix_cors::Cors;
 use actix_web::dev::Server;
@@ -139,14 +138,11 @@ async fn graphql(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>)
     };
     // One set of loaders per request: batches by key, caches nothing across requests.
     let db = || state.db.clone();
-    let flows =
-        Arc::new(DataLoader::new(FlowPageLoader { db: db() }, tokio::spawn).delay(Duration::ZERO));
-    let totals =
-        Arc::new(DataLoader::new(TotalsLoader { db: db() }, tokio::spawn).delay(Duration::ZERO));
-    let counts =
-        Arc::new(DataLoader::new(FlowCountLoader { db: db() }, tokio::spawn).delay(Duration::ZERO));
-    let tops =
-        Arc::new(DataLoader::new(TopLoader { db: db() }, tokio::spawn).delay(Duration::ZERO));
+    let delay = state.config.loader_delay;
+    let flows = Arc::new(DataLoader::new(FlowPageLoader { db: db() }, tokio::spawn).delay(delay));
+    let totals = Arc::new(DataLoader::new(TotalsLoader { db: db() }, tokio::spawn).delay(delay));
+    let counts = Arc::new(DataLoader::new(FlowCountLoader { db: db() }, tokio::spawn).delay(delay));
+    let tops = Arc::new(DataLoader::new(TopLoader { db: db() }, tokio::spawn).delay(delay));
     let batch = batch
         .data(request_state)
         .data(flows)

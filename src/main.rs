@@ -51,6 +51,9 @@ enum Command {
         /// HTTP worker threads (default: one per core).
         #[arg(long, env = "TRADEGRAPH_WORKERS")]
         workers: Option<usize>,
+        /// Microseconds a batching loader waits for sibling keys (async-graphql's default is 1000).
+        #[arg(long, env = "TRADEGRAPH_LOADER_DELAY_US", default_value_t = 0)]
+        loader_delay_us: u64,
     },
     /// Apply pending migrations and load the bundled data if missing.
     Migrate,
@@ -131,6 +134,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             request_timeout,
             body_limit,
             workers,
+            loader_delay_us,
         } => {
             let config = Config {
                 bind,
@@ -140,6 +144,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 request_timeout: Duration::from_secs(request_timeout),
                 body_limit,
                 workers,
+                loader_delay: Duration::from_micros(loader_delay_us),
                 ..Config::default()
             };
             let app = Application::build(config).await?;

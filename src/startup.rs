@@ -31,6 +31,9 @@ pub struct Config {
     /// How often the catalogue version is polled.
     pub catalog_refresh: Duration,
     pub workers: Option<usize>,
+    /// How long a DataLoader waits for sibling keys before it queries.
+    /// Siblings register within one poll, so zero loses no batching.
+    pub loader_delay: Duration,
 }
 
 impl Default for Config {
@@ -45,6 +48,7 @@ impl Default for Config {
             body_limit: 2 * 1024 * 1024,
             catalog_refresh: Duration::from_secs(5),
             workers: None,
+            loader_delay: Duration::ZERO,
         }
     }
 }
