@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use tradegraph::db::{DEFAULT_DATABASE_URL, Database};
 use tradegraph::startup::{Application, Config, prepare_database};
-use tradegraph::store::write::{self, ImportOptions};
+use tradegraph::store::import::{self, ImportOptions};
 
 #[derive(Parser)]
 #[command(
@@ -172,7 +172,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             );
             let bar = progress_bar(size);
             let started = std::time::Instant::now();
-            let report = write::import(
+            let report = import::import(
                 &db.conn,
                 &catalog,
                 input,

@@ -13,7 +13,7 @@ use crate::db::Database;
 use crate::graphql::{self, AppSchema};
 use crate::http;
 use crate::store::catalog::{Catalog, CatalogHandle};
-use crate::store::{StoreResult, seed, write};
+use crate::store::{StoreResult, import, seed, write};
 
 /// Everything `serve` can be told.
 #[derive(Clone, Debug)]
@@ -72,11 +72,11 @@ pub async fn prepare_database(db: &Database) -> StoreResult<Catalog> {
     }
     let catalog = Catalog::load(&db.conn).await?;
     if !write::has_flows_from(&db.conn, tradegraph_ingest::data_mexico::SOURCE).await? {
-        let report = write::import(
+        let report = import::import(
             &db.conn,
             &catalog,
             seed::DATAMEXICO_SAMPLE_CSV.as_bytes(),
-            write::ImportOptions::default(),
+            import::ImportOptions::default(),
             |_| {},
         )
         .await?;

@@ -275,6 +275,15 @@ impl From<engine::Finding> for Finding {
     }
 }
 
+/// A severity as stored (its catalogue text); unknown text reads as INFO.
+fn stored_severity(text: &str) -> engine::Severity {
+    match text {
+        "ERROR" => engine::Severity::Error,
+        "WARNING" => engine::Severity::Warning,
+        _ => engine::Severity::Info,
+    }
+}
+
 fn list<T: serde::de::DeserializeOwned>(json: &str) -> Vec<T> {
     serde_json::from_str(json).unwrap_or_default()
 }
@@ -285,11 +294,7 @@ impl From<finding::Model> for Finding {
             |lo: Option<f64>, hi: Option<f64>| tradegraph_domain::Interval::new(lo?, hi?).ok();
         let finding = engine::Finding {
             rule: m.rule.parse().unwrap_or(engine::RuleCode::ClaimData),
-            severity: match m.severity.as_str() {
-                "ERROR" => engine::Severity::Error,
-                "WARNING" => engine::Severity::Warning,
-                _ => engine::Severity::Info,
-            },
+            severity: stored_severity(&m.severity),
             message: m.message,
             excerpt: m.excerpt,
             span: m
@@ -585,11 +590,7 @@ pub async fn summary(
         .into_iter()
         .filter_map(|r| {
             let rule: engine::RuleCode = r.rule.parse().ok()?;
-            let severity = match r.severity.as_str() {
-                "ERROR" => engine::Severity::Error,
-                "WARNING" => engine::Severity::Warning,
-                _ => engine::Severity::Info,
-            };
+            let severity = stored_severity(&r.severity);
             Some(RuleCount {
                 rule: rule.into(),
                 severity: severity.into(),

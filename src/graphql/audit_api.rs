@@ -380,10 +380,7 @@ impl AuditMutation {
             language: audit.language.clone(),
             text: doc.text.clone(),
             scope_region_code: audit.scope.as_ref().map(|s| s.region_code.clone()),
-            scope_method: audit
-                .scope
-                .as_ref()
-                .map(|s| format!("{:?}", s.method).to_uppercase()),
+            scope_method: audit.scope.as_ref().map(|s| service::serde_name(&s.method)),
             ..Default::default()
         };
         let (report, run) =

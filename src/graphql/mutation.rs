@@ -7,7 +7,8 @@ use super::flow::Flow;
 use super::inputs::CreateFlowInput;
 use super::node::parse_global_id;
 use super::{Admin, state};
-use crate::store::write::{self, ImportOptions};
+use crate::store::import::{self, ImportOptions};
+use crate::store::write;
 
 #[derive(Default)]
 pub struct Mutation;
@@ -119,7 +120,7 @@ impl Mutation {
     ) -> ApiResult<ImportFlowsPayload> {
         require_admin(ctx)?;
         let s = state(ctx);
-        let report = write::import(
+        let report = import::import(
             &s.db.conn,
             &s.catalog,
             csv.as_bytes(),

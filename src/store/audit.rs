@@ -210,6 +210,14 @@ pub struct ReportMeta {
     pub scope_method: Option<String>,
 }
 
+/// The text form serde gives a unit enum variant (`"SHARE"`, `"TITLE"`).
+pub fn serde_name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
 fn json<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_else(|_| "[]".into())
 }
@@ -327,7 +335,7 @@ pub async fn save_report(
             .map(|c| claim::ActiveModel {
                 report_id: Set(report.id),
                 ordinal: Set(c.id as i32),
-                kind: Set(json(&c.kind).trim_matches('"').to_owned()),
+                kind: Set(serde_name(&c.kind)),
                 excerpt: Set(c.excerpt.clone()),
                 data: Set(json(c)),
                 ..Default::default()

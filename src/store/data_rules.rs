@@ -79,6 +79,15 @@ struct OverRow {
     currency: String,
 }
 
+/// "exports" or "imports", from a stored direction.
+fn flow_noun(direction: &str) -> &'static str {
+    if direction == "IMPORT" {
+        "imports"
+    } else {
+        "exports"
+    }
+}
+
 fn period_text(start: i32, end: i32) -> String {
     match (YearMonth::from_key(start), YearMonth::from_key(end)) {
         (Ok(s), Ok(e)) => Period::new(s, e).map(|p| p.to_string()).unwrap_or_default(),
@@ -167,11 +176,7 @@ pub async fn hierarchy_sum(
                 .unwrap_or_else(|| r.parent_code.clone());
             let what = format!(
                 "{} of {} with {} in {}",
-                if r.direction == "IMPORT" {
-                    "imports"
-                } else {
-                    "exports"
-                },
+                flow_noun(&r.direction),
                 if r.product_code == "TOTAL" {
                     "all products".to_owned()
                 } else {
@@ -265,7 +270,7 @@ pub async fn duplicate_flow(
         .map(|r| {
             let message = format!(
                 "The same flow — {} of {} {} with {} in {} — is stored by {} sources with different values: from {} to {}.",
-                if r.direction == "IMPORT" { "imports" } else { "exports" },
+                flow_noun(&r.direction),
                 r.classification,
                 r.product_code,
                 r.partner_iso3,

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod data_rules;
 pub mod flows;
 pub mod gazetteer;
+pub mod import;
 pub mod seed;
 pub mod write;
 
