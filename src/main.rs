@@ -176,7 +176,10 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 &db.conn,
                 &catalog,
                 input,
-                ImportOptions { skip_invalid },
+                ImportOptions {
+                    skip_invalid,
+                    size_hint: Some(size),
+                },
                 |bytes| bar.set_position(bytes),
             )
             .await?;

@@ -1,21 +1,17 @@
 -- q5: region 02's 2024 exports and imports (balance) and 2023 exports
--- (growth) in one pass, then its top 10 export HS headings with shares.
-SELECT direction,
-       sum(value) FILTER (WHERE period_start >= 202401 AND period_end <= 202412) AS y2024,
-       sum(value) FILTER (WHERE period_start >= 202301 AND period_end <= 202312) AS y2023
-FROM flows
-WHERE region_code >= '02' AND region_code < '03'
-  AND period_start >= 202301 AND period_end <= 202412
-  AND currency = 'USD' AND partner_iso3 <> 'WLD' AND product_code <> 'TOTAL'
-GROUP BY direction;
+-- (growth), then its top 10 export HS headings with shares: all from the
+-- yearly rollup, as the server reads them.
+SELECT year, direction, sum(value)
+FROM flow_rollup
+WHERE scope_code = '02' AND year IN (2023, 2024) AND product_key = '*'
+  AND currency = 'USD' AND detail = 1
+GROUP BY year, direction;
 SELECT t.k, p.description_en, t.v, t.v / t.whole AS share
 FROM (
-  SELECT substr(product_code, 1, 4) AS k, sum(value) AS v, sum(sum(value)) OVER () AS whole
-  FROM flows
-  WHERE region_code >= '02' AND region_code < '03' AND direction = 'EXPORT'
-    AND period_start >= 202401 AND period_end <= 202412
-    AND classification = 'HS' AND currency = 'USD'
-    AND partner_iso3 <> 'WLD' AND product_code <> 'TOTAL'
+  SELECT product_key AS k, sum(value) AS v, sum(sum(value)) OVER () AS whole
+  FROM flow_rollup
+  WHERE scope_code = '02' AND year = 2024 AND direction = 'EXPORT'
+    AND classification = 'HS' AND product_key <> '*' AND currency = 'USD' AND detail = 1
   GROUP BY 1
   ORDER BY v DESC, k
   LIMIT 10

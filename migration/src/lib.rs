@@ -5,6 +5,8 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_catalogues_and_flows;
 mod m20261122_000002_audit;
+mod m20261122_000003_rollup;
+pub mod rollup;
 
 pub struct Migrator;
 
@@ -14,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_catalogues_and_flows::Migration),
             Box::new(m20261122_000002_audit::Migration),
+            Box::new(m20261122_000003_rollup::Migration),
         ]
     }
 }

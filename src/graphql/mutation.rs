@@ -124,7 +124,10 @@ impl Mutation {
             &s.db.conn,
             &s.catalog,
             csv.as_bytes(),
-            ImportOptions { skip_invalid },
+            ImportOptions {
+                skip_invalid,
+                size_hint: Some(csv.len() as u64),
+            },
             |_| {},
         )
         .await

@@ -13,8 +13,8 @@ use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
 use sea_orm::{DatabaseConnection, FromQueryResult};
 use tradegraph_domain::{Classification, Currency, Period, RegionLevel};
 
-use super::StoreResult;
 use super::flows::{FlowSpec, Parents};
+use super::{StoreResult, rollup};
 
 /// Exports and imports of one region over one period.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -24,10 +24,25 @@ pub struct Totals {
 }
 
 #[derive(Debug, FromQueryResult)]
-struct KeyDirectionSum {
-    k: String,
-    direction: String,
-    v: Option<f64>,
+pub(super) struct KeyDirectionSum {
+    pub k: String,
+    pub direction: String,
+    pub v: Option<f64>,
+}
+
+impl Totals {
+    /// Per-key totals from (key, direction, sum) rows.
+    pub(super) fn by_key(rows: Vec<KeyDirectionSum>) -> HashMap<String, Totals> {
+        let mut out: HashMap<String, Totals> = HashMap::new();
+        for r in rows {
+            let t = out.entry(r.k).or_default();
+            match r.direction.as_str() {
+                "EXPORT" => t.export = r.v,
+                _ => t.import = r.v,
+            }
+        }
+        out
+    }
 }
 
 /// Totals of several regions of one level (each over its subtree), one statement.
@@ -39,7 +54,7 @@ pub async fn region_totals(
     currency: Currency,
     source_id: Option<i32>,
 ) -> StoreResult<HashMap<String, Totals>> {
-    let (key, parents) = Parents::Regions(level, codes).key_and_condition();
+    let parents = Parents::Regions(level, codes);
     let spec = FlowSpec {
         period: Some(period),
         currency: Some(currency),
@@ -47,6 +62,10 @@ pub async fn region_totals(
         detail_only: true,
         ..Default::default()
     };
+    if let Some(totals) = rollup::region_totals(db, &parents, &spec).await? {
+        return Ok(totals);
+    }
+    let (key, parents) = parents.key_and_condition();
     let mut q = Query::select();
     q.expr_as(Expr::cust(key.clone()), Alias::new("k"))
         .column(flow::Column::Direction)
@@ -58,15 +77,7 @@ pub async fn region_totals(
     let rows = KeyDirectionSum::find_by_statement(db.get_database_backend().build(&q))
         .all(db)
         .await?;
-    let mut out: HashMap<String, Totals> = HashMap::new();
-    for r in rows {
-        let t = out.entry(r.k).or_default();
-        match r.direction.as_str() {
-            "EXPORT" => t.export = r.v,
-            _ => t.import = r.v,
-        }
-    }
-    Ok(out)
+    Ok(Totals::by_key(rows))
 }
 
 /// What a ranking groups flows by.
@@ -91,10 +102,24 @@ pub struct Ranked {
 }
 
 #[derive(Debug, FromQueryResult)]
-struct GroupRow {
-    k: String,
-    v: f64,
-    whole: f64,
+pub(super) struct GroupRow {
+    pub k: String,
+    pub v: f64,
+    pub whole: f64,
+}
+
+impl GroupRow {
+    fn ranked(rows: Vec<GroupRow>) -> Vec<Ranked> {
+        rows.into_iter()
+            .enumerate()
+            .map(|(i, r)| Ranked {
+                share: if r.whole > 0.0 { r.v / r.whole } else { 0.0 },
+                key: r.k,
+                value: r.v,
+                rank: i as u32 + 1,
+            })
+            .collect()
+    }
 }
 
 impl GroupBy {
@@ -125,6 +150,9 @@ pub async fn top(
     group: GroupBy,
     first: u64,
 ) -> StoreResult<Vec<Ranked>> {
+    if let Some(rows) = rollup::top(db, spec, group, first).await? {
+        return Ok(GroupRow::ranked(rows));
+    }
     let (key, extra) = group.sql();
     let spec = FlowSpec {
         detail_only: true,
@@ -146,25 +174,19 @@ pub async fn top(
     let rows = GroupRow::find_by_statement(db.get_database_backend().build(&q))
         .all(db)
         .await?;
-    Ok(rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, r)| Ranked {
-            share: if r.whole > 0.0 { r.v / r.whole } else { 0.0 },
-            key: r.k,
-            value: r.v,
-            rank: i as u32 + 1,
-        })
-        .collect())
+    Ok(GroupRow::ranked(rows))
 }
 
 #[derive(Debug, FromQueryResult)]
-struct SumRow {
-    v: Option<f64>,
+pub(super) struct SumRow {
+    pub v: Option<f64>,
 }
 
 /// The sum of the detail flows matching `spec` (`None` when there are none).
 pub async fn total(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<Option<f64>> {
+    if let Some(total) = rollup::total(db, spec).await? {
+        return Ok(total);
+    }
     let spec = FlowSpec {
         detail_only: true,
         ..spec.clone()
@@ -254,11 +276,27 @@ pub async fn covers(
 }
 
 #[derive(Debug, FromQueryResult)]
-struct ParentGroupRow {
-    parent_key: String,
-    k: String,
-    v: f64,
-    whole: f64,
+pub(super) struct ParentGroupRow {
+    pub parent_key: String,
+    pub k: String,
+    pub v: f64,
+    pub whole: f64,
+}
+
+impl ParentGroupRow {
+    fn ranked(rows: Vec<ParentGroupRow>) -> HashMap<String, Vec<Ranked>> {
+        let mut out: HashMap<String, Vec<Ranked>> = HashMap::new();
+        for r in rows {
+            let list = out.entry(r.parent_key).or_default();
+            list.push(Ranked {
+                share: if r.whole > 0.0 { r.v / r.whole } else { 0.0 },
+                key: r.k,
+                value: r.v,
+                rank: list.len() as u32 + 1,
+            });
+        }
+        out
+    }
 }
 
 /// The `first` largest groups for each parent, with shares of that parent's
@@ -270,6 +308,9 @@ pub async fn top_by_parent(
     group: GroupBy,
     first: u64,
 ) -> StoreResult<HashMap<String, Vec<Ranked>>> {
+    if let Some(rows) = rollup::top_by_parent(db, parents, spec, group, first).await? {
+        return Ok(ParentGroupRow::ranked(rows));
+    }
     let (key, extra) = group.sql();
     let (parent, parent_condition) = parents.key_and_condition();
     let spec = FlowSpec {
@@ -320,15 +361,5 @@ pub async fn top_by_parent(
     let rows = ParentGroupRow::find_by_statement(db.get_database_backend().build(&outer))
         .all(db)
         .await?;
-    let mut out: HashMap<String, Vec<Ranked>> = HashMap::new();
-    for r in rows {
-        let list = out.entry(r.parent_key).or_default();
-        list.push(Ranked {
-            share: if r.whole > 0.0 { r.v / r.whole } else { 0.0 },
-            key: r.k,
-            value: r.v,
-            rank: list.len() as u32 + 1,
-        });
-    }
-    Ok(out)
+    Ok(ParentGroupRow::ranked(rows))
 }

@@ -246,25 +246,85 @@ struct DuplicateRow {
     last_id: i64,
 }
 
+/// The flow key without the source, in the order of the unique index
+/// `ux_flows_key`, so that probing it by these columns is one index range.
+const SAME_FLOW: [&str; 8] = [
+    "region_code",
+    "direction",
+    "period_start",
+    "period_end",
+    "partner_iso3",
+    "classification",
+    "product_code",
+    "currency",
+];
+
+#[derive(Debug, FromQueryResult)]
+struct SourceRow {
+    source_id: i32,
+}
+
 /// DUPLICATE_FLOW: the same flow (all key columns but the source) stored by
 /// several sources with values that differ.
+///
+/// Every such pair has a flow outside the largest source, so only those
+/// flows are probed against the unique index for a differing twin; the
+/// groups found are then summarised. The work follows the smaller sources'
+/// size, not the table's (the whole-table GROUP BY this replaces took 4.6 s
+/// over a million flows).
 pub async fn duplicate_flow(
     db: &DatabaseConnection,
     scope: &DataScope,
 ) -> StoreResult<Vec<FlowFinding>> {
+    let backend = db.get_database_backend();
+    // The largest source by the yearly rollup's counts; any source would be
+    // correct, the largest leaves the fewest flows to probe.
+    let largest = SourceRow::find_by_statement(Statement::from_string(
+        backend,
+        "SELECT source_id FROM flow_rollup WHERE scope_code = '00' AND product_key = '*'
+         GROUP BY source_id ORDER BY SUM(n) DESC, source_id LIMIT 1",
+    ))
+    .one(db)
+    .await?
+    .map_or(-1, |r| r.source_id);
+    let on = |x: &str, y: &str| {
+        SAME_FLOW
+            .iter()
+            .map(|k| format!("{x}.{k} = {y}.{k}"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    };
+    let columns = |t: &str| {
+        SAME_FLOW
+            .iter()
+            .map(|k| format!("{t}.{k}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let sql = format!(
-        "SELECT region_code, period_start, period_end, direction, partner_iso3, classification, product_code, currency,
-                MIN(value) AS low, MAX(value) AS high, COUNT(DISTINCT source_id) AS sources, MIN(id) AS first_id, MAX(id) AS last_id
-         FROM flows t WHERE 1 = 1{}
-         GROUP BY region_code, period_start, period_end, direction, partner_iso3, classification, product_code, currency
-         HAVING COUNT(*) > 1 AND MAX(value) - MIN(value) > 0.5
-         ORDER BY MIN(id)",
-        scope.conditions("t")
+        "WITH hits AS (
+            SELECT DISTINCT {a_columns}
+            FROM flows a
+            WHERE a.source_id <> {largest}{a_scope} AND EXISTS (
+                SELECT 1 FROM flows b
+                WHERE {b_is_a} AND b.source_id <> a.source_id AND ABS(b.value - a.value) > 0.5{b_scope}))
+         SELECT {t_columns}, MIN(t.value) AS low, MAX(t.value) AS high,
+                COUNT(DISTINCT t.source_id) AS sources, MIN(t.id) AS first_id, MAX(t.id) AS last_id
+         FROM flows t JOIN hits h ON {t_is_h}
+         WHERE 1 = 1{t_scope}
+         GROUP BY {t_columns}
+         ORDER BY MIN(t.id)",
+        a_columns = columns("a"),
+        t_columns = columns("t"),
+        b_is_a = on("b", "a"),
+        t_is_h = on("t", "h"),
+        a_scope = scope.conditions("a"),
+        b_scope = scope.conditions("b"),
+        t_scope = scope.conditions("t"),
     );
-    let rows =
-        DuplicateRow::find_by_statement(Statement::from_string(db.get_database_backend(), sql))
-            .all(db)
-            .await?;
+    let rows = DuplicateRow::find_by_statement(Statement::from_string(backend, sql))
+        .all(db)
+        .await?;
     Ok(rows
         .into_iter()
         .map(|r| {

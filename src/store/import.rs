@@ -38,6 +38,9 @@ pub struct ImportReport {
 
 pub const MAX_REPORTED_ERRORS: usize = 100;
 
+/// Imports of at least this many rows refresh PostgreSQL's statistics.
+const ANALYZE_AFTER_ROWS: u64 = 10_000;
+
 /// Rows per INSERT on SQLite: 10 parameters each keeps a statement under
 /// SQLite's 32,766-parameter limit.
 const BATCH: usize = 3_000;
@@ -53,7 +56,19 @@ pub struct ImportOptions {
     /// Write the valid rows and report the invalid ones, instead of
     /// rejecting the whole file.
     pub skip_invalid: bool,
+    /// The input's size in bytes, when known: a large import into a table
+    /// that is not much larger sets the flow indexes aside and rebuilds them
+    /// before committing (see [`BULK_MIN_ROWS`]).
+    pub size_hint: Option<u64>,
 }
+
+/// Bulk mode starts at this many expected rows…
+pub const BULK_MIN_ROWS: u64 = 100_000;
+/// …when the table holds at most this many times as many rows already:
+/// rebuilding an index costs about a fifth of maintaining it row by row.
+const BULK_MAX_EXISTING_RATIO: u64 = 2;
+/// Bytes per row of a typical flow CSV, to turn a file size into rows.
+const BYTES_PER_ROW: u64 = 56;
 
 /// Registers a source slug met in an import that the catalogue lacks.
 async fn ensure_sources(
@@ -114,6 +129,20 @@ pub async fn import<R: Read>(
         DbBackend::Sqlite => Some(sqlite_grow_cache(&txn).await?),
         _ => None,
     };
+    let set_aside = match bulk_mode(&txn, options).await {
+        Ok(true) => match set_indexes_aside(&txn, backend).await {
+            Ok(definitions) => definitions,
+            Err(e) => {
+                txn.rollback().await?;
+                return Err(e);
+            }
+        },
+        Ok(false) => Vec::new(),
+        Err(e) => {
+            txn.rollback().await?;
+            return Err(e);
+        }
+    };
     let outcome = import_rows(&txn, backend, catalog, reader, options, progress).await;
     if let Some(previous) = cache {
         let restored = txn
@@ -125,13 +154,26 @@ pub async fn import<R: Read>(
         }
     }
     match outcome {
-        Ok((mut report, reader_bytes, mut progress)) => {
+        Ok((mut report, reader_bytes, mut progress, touched)) => {
             if report.error_count > 0 && !options.skip_invalid {
                 txn.rollback().await?;
                 report.inserted = 0;
                 return Ok(report);
             }
+            if let Err(e) = rebuild_indexes(&txn, backend, &set_aside).await {
+                txn.rollback().await?;
+                return Err(e);
+            }
+            if let Err(e) = touched.refresh_rollup(&txn).await {
+                txn.rollback().await?;
+                return Err(e);
+            }
             txn.commit().await?;
+            if backend == DbBackend::Postgres && report.inserted >= ANALYZE_AFTER_ROWS {
+                // Statistics for the new rows now, not when autovacuum gets
+                // to them: the planner picks index plans by row estimates.
+                db.execute_unprepared("ANALYZE flows, flow_rollup").await?;
+            }
             report.committed = true;
             report.label_run_id = super::audit::record_import_findings(
                 db,
@@ -155,6 +197,135 @@ pub async fn import<R: Read>(
     }
 }
 
+/// Whether this import is large enough, against what is stored, to set the
+/// indexes aside.
+async fn bulk_mode(txn: &DatabaseTransaction, options: ImportOptions) -> StoreResult<bool> {
+    let expected = options.size_hint.unwrap_or(0) / BYTES_PER_ROW;
+    if expected < BULK_MIN_ROWS {
+        return Ok(false);
+    }
+    let stored = txn
+        .query_one_raw(Statement::from_string(
+            txn.get_database_backend(),
+            "SELECT COUNT(*) FROM flows",
+        ))
+        .await?
+        .and_then(|row| row.try_get_by_index::<i64>(0).ok())
+        .unwrap_or(i64::MAX);
+    Ok(u64::try_from(stored).unwrap_or(u64::MAX) <= expected * BULK_MAX_EXISTING_RATIO)
+}
+
+/// Drops the secondary indexes of `flows` (the primary key stays) inside
+/// `txn` and returns their definitions, to be rebuilt before commit. Readers
+/// of `flows` wait for the import meanwhile: dropping an index locks the
+/// table until the transaction ends.
+async fn set_indexes_aside(
+    txn: &DatabaseTransaction,
+    backend: DbBackend,
+) -> StoreResult<Vec<String>> {
+    let listing = match backend {
+        DbBackend::Postgres => {
+            "SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+             FROM pg_index i
+             JOIN pg_class c ON c.oid = i.indexrelid
+             JOIN pg_class t ON t.oid = i.indrelid
+             JOIN pg_namespace n ON n.oid = t.relnamespace
+             WHERE t.relname = 'flows' AND n.nspname = current_schema() AND NOT i.indisprimary
+             ORDER BY c.relname"
+        }
+        _ => {
+            "SELECT name, sql AS definition FROM sqlite_master
+             WHERE type = 'index' AND tbl_name = 'flows' AND sql IS NOT NULL
+             ORDER BY name"
+        }
+    };
+    let rows = txn
+        .query_all_raw(Statement::from_string(backend, listing))
+        .await?;
+    let mut definitions = Vec::with_capacity(rows.len());
+    for row in rows {
+        let name: String = row.try_get("", "name")?;
+        definitions.push(row.try_get::<String>("", "definition")?);
+        txn.execute_unprepared(&format!("DROP INDEX \"{name}\""))
+            .await?;
+    }
+    info!(
+        indexes = definitions.len(),
+        "bulk import: indexes set aside"
+    );
+    Ok(definitions)
+}
+
+/// Recreates the indexes [`set_indexes_aside`] dropped. A unique index that
+/// cannot be rebuilt means the file repeats a stored flow's key: reported as
+/// DUPLICATE_FLOW with that key.
+async fn rebuild_indexes(
+    txn: &DatabaseTransaction,
+    backend: DbBackend,
+    definitions: &[String],
+) -> StoreResult<()> {
+    if definitions.is_empty() {
+        return Ok(());
+    }
+    if backend == DbBackend::Postgres {
+        // Sorts for the index builds in memory, for this transaction only.
+        txn.execute_unprepared("SET LOCAL maintenance_work_mem = '256MB'")
+            .await?;
+    }
+    for definition in definitions {
+        // A savepoint, so that after a failed build the transaction can
+        // still look for the repeated key (PostgreSQL refuses every
+        // statement of an aborted transaction).
+        txn.execute_unprepared("SAVEPOINT index_rebuild").await?;
+        if let Err(err) = txn.execute_unprepared(definition).await {
+            txn.execute_unprepared("ROLLBACK TO SAVEPOINT index_rebuild")
+                .await?;
+            return Err(match duplicate(err) {
+                StoreError::Invalid { .. } => repeated_key(txn, backend).await?,
+                other => other,
+            });
+        }
+        txn.execute_unprepared("RELEASE SAVEPOINT index_rebuild")
+            .await?;
+    }
+    info!(indexes = definitions.len(), "bulk import: indexes rebuilt");
+    Ok(())
+}
+
+/// The DUPLICATE_FLOW error for a key stored twice, naming one such key.
+async fn repeated_key(txn: &DatabaseTransaction, backend: DbBackend) -> StoreResult<StoreError> {
+    let row = txn
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT period_start, period_end, direction, region_code, partner_iso3, product_code
+             FROM flows
+             GROUP BY region_code, direction, period_start, period_end, partner_iso3,
+                      classification, product_code, currency, source_id
+             HAVING COUNT(*) > 1
+             LIMIT 1",
+        ))
+        .await?;
+    let key = match row {
+        Some(r) => format!(
+            "{}–{} {} {} {} {}",
+            r.try_get::<i32>("", "period_start")?,
+            r.try_get::<i32>("", "period_end")?,
+            r.try_get::<String>("", "direction")?,
+            r.try_get::<String>("", "region_code")?,
+            r.try_get::<String>("", "partner_iso3")?,
+            r.try_get::<String>("", "product_code")?,
+        ),
+        None => "unknown".to_owned(),
+    };
+    Ok(StoreError::invalid(
+        "file",
+        "DUPLICATE_FLOW",
+        format!(
+            "a row repeats the key of a flow already stored (period, direction, region, partner, product: {key}); nothing was written"
+        ),
+    ))
+}
+
 /// Raises the SQLite page cache of the import's connection; returns the
 /// previous setting.
 async fn sqlite_grow_cache(txn: &DatabaseTransaction) -> StoreResult<i64> {
@@ -171,6 +342,31 @@ async fn sqlite_grow_cache(txn: &DatabaseTransaction) -> StoreResult<i64> {
     Ok(previous)
 }
 
+/// Years and states an import wrote flows for: the rollup rows to refresh.
+#[derive(Default)]
+struct Touched {
+    years: std::collections::BTreeSet<i32>,
+    states: std::collections::BTreeSet<String>,
+}
+
+impl Touched {
+    fn add(&mut self, r: &FlowRecord) {
+        let (start, end) = (r.period.start(), r.period.end());
+        if start.year() == end.year() {
+            self.years.insert(start.year());
+        }
+        self.states
+            .insert(r.region_code.get(..2).unwrap_or(&r.region_code).to_owned());
+    }
+
+    async fn refresh_rollup(&self, txn: &DatabaseTransaction) -> StoreResult<()> {
+        let years: Vec<i32> = self.years.iter().copied().collect();
+        let states: Vec<String> = self.states.iter().cloned().collect();
+        migration::rollup::refresh(txn, Some(&years), Some(&states)).await?;
+        Ok(())
+    }
+}
+
 /// Reads every row and writes the valid ones in batches, inside `txn`;
 /// the caller commits or rolls back.
 async fn import_rows<R: Read, P: FnMut(u64)>(
@@ -180,12 +376,13 @@ async fn import_rows<R: Read, P: FnMut(u64)>(
     mut reader: tradegraph_ingest::FlowReader<'_, R>,
     options: ImportOptions,
     mut progress: P,
-) -> StoreResult<(ImportReport, u64, P)> {
+) -> StoreResult<(ImportReport, u64, P, Touched)> {
     let batch_size = match backend {
         DbBackend::Postgres => PG_BATCH,
         _ => BATCH,
     };
     let mut report = ImportReport::default();
+    let mut touched = Touched::default();
     let mut ids = source_ids(txn).await?;
     let mut batch: Vec<FlowRecord> = Vec::with_capacity(batch_size);
     let mut writing = true;
@@ -237,6 +434,7 @@ async fn import_rows<R: Read, P: FnMut(u64)>(
                 });
             }
             report.inserted += batch.len() as u64;
+            batch.iter().for_each(|r| touched.add(r));
             batch.clear();
             progress(reader.bytes_read());
         }
@@ -246,7 +444,7 @@ async fn import_rows<R: Read, P: FnMut(u64)>(
     }
     report.rows_read = reader.rows_read();
     report.skipped = reader.skipped().to_vec();
-    Ok((report, reader.bytes_read(), progress))
+    Ok((report, reader.bytes_read(), progress, touched))
 }
 
 const FLOW_COLUMNS: &str = "period_start, period_end, direction, region_code, partner_iso3, \

@@ -9,6 +9,7 @@ pub mod data_rules;
 pub mod flows;
 pub mod gazetteer;
 pub mod import;
+pub mod rollup;
 pub mod seed;
 pub mod write;
 

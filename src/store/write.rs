@@ -3,8 +3,8 @@
 
 use entity::{flow, source};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, DbErr, EntityTrait,
-    QueryFilter, SqlErr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter, SqlErr, TransactionTrait,
 };
 use tradegraph_domain::{Classification, Currency, Direction, Period};
 use tradegraph_ingest::FlowRecord;
@@ -128,13 +128,41 @@ pub(super) fn duplicate(err: DbErr) -> StoreError {
     }
 }
 
+/// Brings the yearly rollup up to date with changed flows, inside the
+/// transaction that changed them.
+async fn refresh_rollup<C: ConnectionTrait>(db: &C, changed: &[&flow::Model]) -> StoreResult<()> {
+    let mut years: Vec<i32> = changed
+        .iter()
+        .filter(|f| f.period_start / 100 == f.period_end / 100)
+        .map(|f| f.period_start / 100)
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    let mut states: Vec<String> = changed
+        .iter()
+        .map(|f| f.region_code.get(..2).unwrap_or(&f.region_code).to_owned())
+        .collect();
+    states.sort_unstable();
+    states.dedup();
+    migration::rollup::refresh(db, Some(&years), Some(&states)).await?;
+    Ok(())
+}
+
 pub async fn create_flow(
     db: &DatabaseConnection,
     catalog: &Catalog,
     new: &NewFlow,
 ) -> StoreResult<flow::Model> {
     let source_id = new.check(catalog)?;
-    new.active(source_id).insert(db).await.map_err(duplicate)
+    let txn = db.begin().await?;
+    let created = new
+        .active(source_id)
+        .insert(&txn)
+        .await
+        .map_err(duplicate)?;
+    refresh_rollup(&txn, &[&created]).await?;
+    txn.commit().await?;
+    Ok(created)
 }
 
 pub async fn update_flow(
@@ -144,16 +172,27 @@ pub async fn update_flow(
     new: &NewFlow,
 ) -> StoreResult<flow::Model> {
     let source_id = new.check(catalog)?;
-    if flow::Entity::find_by_id(id).one(db).await?.is_none() {
+    let txn = db.begin().await?;
+    let Some(old) = flow::Entity::find_by_id(id).one(&txn).await? else {
         return Err(StoreError::NotFound(format!("flow {id}")));
-    }
+    };
     let mut active = new.active(source_id);
     active.id = Set(id);
-    active.update(db).await.map_err(duplicate)
+    let updated = active.update(&txn).await.map_err(duplicate)?;
+    refresh_rollup(&txn, &[&old, &updated]).await?;
+    txn.commit().await?;
+    Ok(updated)
 }
 
 pub async fn delete_flow(db: &DatabaseConnection, id: i64) -> StoreResult<bool> {
-    Ok(flow::Entity::delete_by_id(id).exec(db).await?.rows_affected > 0)
+    let txn = db.begin().await?;
+    let Some(old) = flow::Entity::find_by_id(id).one(&txn).await? else {
+        return Ok(false);
+    };
+    flow::Entity::delete_by_id(id).exec(&txn).await?;
+    refresh_rollup(&txn, &[&old]).await?;
+    txn.commit().await?;
+    Ok(true)
 }
 
 /// Whether any flow of this source is stored.

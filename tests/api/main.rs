@@ -6,10 +6,12 @@
 mod helpers;
 
 mod audit;
+mod bulk;
 mod catalogue;
 mod cli;
 mod flows;
 mod http;
 mod mutations;
 mod nplus1;
+mod rollup;
 mod schema;

@@ -1,0 +1,348 @@
+//! Reads of the yearly rollup (`flow_rollup`, defined in
+//! [`migration::rollup`]): totals, counts and rankings of a state or of the
+//! whole country over a calendar year, answered from a few hundred grouped
+//! rows instead of the tens of thousands of flows behind them.
+//!
+//! Each function returns `None` when the rollup cannot answer the question
+//! exactly (a month or a quarter, a municipality, a partner filter, an HS
+//! subheading), and the caller then asks the flows table. Both paths return
+//! the same figures; the tests in `tests/api/rollup.rs` hold them to it.
+
+use std::collections::HashMap;
+
+use migration::rollup::{ALL_PRODUCTS_KEY, COUNTRY_SCOPE, TABLE};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query, SelectStatement};
+use sea_orm::{DatabaseConnection, FromQueryResult};
+use tradegraph_domain::{Classification, Period, RegionLevel};
+
+use super::StoreResult;
+use super::aggregates::{GroupBy, GroupRow, KeyDirectionSum, ParentGroupRow, SumRow, Totals};
+use super::flows::{FlowSpec, Parents, ProductScope, RegionScope, prefix_upper};
+
+fn col(name: &str) -> Expr {
+    Expr::col(Alias::new(name))
+}
+
+/// The year of a period that is exactly one calendar year.
+fn calendar_year(period: Period) -> Option<i32> {
+    let (start, end) = (period.start(), period.end());
+    (start.month() == 1 && end.month() == 12 && start.year() == end.year()).then(|| start.year())
+}
+
+/// The scope row a region filter reads: the country or a state.
+fn scope(region: Option<&RegionScope>) -> Option<String> {
+    match region {
+        None => Some(COUNTRY_SCOPE.to_owned()),
+        Some(r) => match r.level {
+            RegionLevel::Country => Some(COUNTRY_SCOPE.to_owned()),
+            RegionLevel::State => Some(r.code.clone()),
+            RegionLevel::Municipality => None,
+        },
+    }
+}
+
+/// The condition on `product_key` matching a product's subtree: an HS
+/// prefix of at most four digits, or another classification's code list.
+fn product_condition(p: &ProductScope) -> Option<Condition> {
+    let class = col("classification").eq(p.classification.as_str());
+    let key = col("product_key");
+    let codes = if p.classification == Classification::Hs {
+        if p.code.len() > 4 || !p.code.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        key.clone()
+            .gte(p.code.as_str())
+            .and(key.lt(prefix_upper(&p.code)))
+    } else {
+        key.is_in(p.subtree.iter().map(String::as_str))
+    };
+    Some(Condition::all().add(class).add(codes))
+}
+
+/// Which rollup rows a question reads, besides the scope.
+#[derive(Clone, Copy, PartialEq)]
+enum Rows {
+    /// The all-products rows (`*`), or the product rows of a product filter.
+    Totals,
+    /// Per-product rows, for a ranking of products.
+    Products,
+}
+
+/// The rollup rows holding `spec`'s flows, scope aside; `None` when the
+/// rollup cannot answer `spec` exactly.
+fn filter(spec: &FlowSpec, rows: Rows) -> Option<Condition> {
+    let year = calendar_year(spec.period?)?;
+    if spec.partner_iso3.is_some() {
+        return None;
+    }
+    let mut c = Condition::all().add(col("year").eq(year));
+    if let Some(d) = spec.direction {
+        c = c.add(col("direction").eq(d.as_str()));
+    }
+    if let Some(cl) = spec.classification {
+        c = c.add(col("classification").eq(cl.as_str()));
+    }
+    if let Some(s) = spec.source_id {
+        c = c.add(col("source_id").eq(s));
+    }
+    if let Some(cur) = spec.currency {
+        c = c.add(col("currency").eq(cur.as_str()));
+    }
+    if spec.detail_only {
+        c = c.add(col("detail").eq(1));
+    }
+    Some(match (&spec.product, rows) {
+        (Some(p), _) => c.add(product_condition(p)?),
+        (None, Rows::Totals) => c.add(col("product_key").eq(ALL_PRODUCTS_KEY)),
+        (None, Rows::Products) => c.add(col("product_key").ne(ALL_PRODUCTS_KEY)),
+    })
+}
+
+/// The parent key (SQL) and scope condition for a batch of region parents
+/// under `spec`, which must not narrow the region itself.
+fn parents_scope(parents: &Parents, spec: &FlowSpec) -> Option<(String, Condition)> {
+    if scope(spec.region.as_ref())? != COUNTRY_SCOPE {
+        return None;
+    }
+    match parents {
+        // Its one scope row is keyed `00`, as the flows path keys it.
+        Parents::Regions(RegionLevel::Country, _) => Some((
+            "scope_code".to_owned(),
+            Condition::all().add(col("scope_code").eq(COUNTRY_SCOPE)),
+        )),
+        Parents::Regions(RegionLevel::State, codes) => Some((
+            "scope_code".to_owned(),
+            Condition::all().add(col("scope_code").is_in(codes.iter().map(String::as_str))),
+        )),
+        _ => None,
+    }
+}
+
+/// The grouping key of a ranking on the rollup, and the rows it reads.
+fn group_key(group: GroupBy, spec: &FlowSpec) -> Option<(Expr, Condition)> {
+    match group {
+        GroupBy::Product(Classification::Hs, Some(len)) if len <= 4 => Some((
+            Expr::cust(format!("SUBSTR(product_key, 1, {len})")),
+            filter(spec, Rows::Products)?,
+        )),
+        GroupBy::Product(Classification::Hs, _) => None,
+        GroupBy::Product(_, _) => Some((col("product_key"), filter(spec, Rows::Products)?)),
+        // The states of the country: their own scope rows.
+        GroupBy::Region(RegionLevel::State) => match scope(spec.region.as_ref())?.as_str() {
+            COUNTRY_SCOPE => Some((
+                col("scope_code"),
+                filter(spec, Rows::Totals)?.add(col("scope_code").ne(COUNTRY_SCOPE)),
+            )),
+            _ => None,
+        },
+        GroupBy::Region(_) | GroupBy::Partner => None,
+    }
+}
+
+fn select() -> SelectStatement {
+    let mut q = Query::select();
+    q.from(Alias::new(TABLE));
+    q
+}
+
+#[derive(Debug, FromQueryResult)]
+struct CountRow {
+    n: i64,
+}
+
+/// The sum of `spec`'s detail flows, when the rollup holds it.
+pub async fn total(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<Option<Option<f64>>> {
+    let spec = FlowSpec {
+        detail_only: true,
+        ..spec.clone()
+    };
+    let (Some(scope), Some(rows)) = (scope(spec.region.as_ref()), filter(&spec, Rows::Totals))
+    else {
+        return Ok(None);
+    };
+    let mut q = select();
+    q.expr_as(col("value").sum(), Alias::new("v"))
+        .cond_where(rows)
+        .and_where(col("scope_code").eq(scope));
+    let row = SumRow::find_by_statement(db.get_database_backend().build(&q))
+        .one(db)
+        .await?;
+    Ok(Some(row.and_then(|r| r.v)))
+}
+
+/// The number of flows matching `spec`, when the rollup holds it.
+pub async fn count(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<Option<u64>> {
+    let (Some(scope), Some(rows)) = (scope(spec.region.as_ref()), filter(spec, Rows::Totals))
+    else {
+        return Ok(None);
+    };
+    let mut q = select();
+    q.expr_as(
+        Expr::cust("CAST(COALESCE(SUM(n), 0) AS BIGINT)"),
+        Alias::new("n"),
+    )
+    .cond_where(rows)
+    .and_where(col("scope_code").eq(scope));
+    let row = CountRow::find_by_statement(db.get_database_backend().build(&q))
+        .one(db)
+        .await?;
+    Ok(Some(row.map_or(0, |r| u64::try_from(r.n).unwrap_or(0))))
+}
+
+#[derive(Debug, FromQueryResult)]
+struct ParentCountRow {
+    parent_key: String,
+    n: i64,
+}
+
+/// [`count`] for each region parent (the country or states), in one statement.
+pub async fn counts_by_parent(
+    db: &DatabaseConnection,
+    parents: &Parents,
+    spec: &FlowSpec,
+) -> StoreResult<Option<HashMap<String, u64>>> {
+    let (Some((key, scopes)), Some(rows)) =
+        (parents_scope(parents, spec), filter(spec, Rows::Totals))
+    else {
+        return Ok(None);
+    };
+    let key = Expr::cust(key);
+    let mut q = select();
+    q.expr_as(key.clone(), Alias::new("parent_key"))
+        .expr_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), Alias::new("n"))
+        .cond_where(rows)
+        .cond_where(scopes)
+        .add_group_by([key]);
+    let rows = ParentCountRow::find_by_statement(db.get_database_backend().build(&q))
+        .all(db)
+        .await?;
+    Ok(Some(
+        rows.into_iter()
+            .map(|r| (r.parent_key, u64::try_from(r.n).unwrap_or(0)))
+            .collect(),
+    ))
+}
+
+/// Exports and imports of the country or of states over a calendar year,
+/// keyed by scope code, when the rollup holds them.
+pub async fn region_totals(
+    db: &DatabaseConnection,
+    parents: &Parents,
+    spec: &FlowSpec,
+) -> StoreResult<Option<HashMap<String, Totals>>> {
+    let (Some((key, scopes)), Some(rows)) =
+        (parents_scope(parents, spec), filter(spec, Rows::Totals))
+    else {
+        return Ok(None);
+    };
+    let key = Expr::cust(key);
+    let mut q = select();
+    q.expr_as(key.clone(), Alias::new("k"))
+        .column(Alias::new("direction"))
+        .expr_as(col("value").sum(), Alias::new("v"))
+        .cond_where(rows)
+        .cond_where(scopes)
+        .add_group_by([key, col("direction")]);
+    let rows = KeyDirectionSum::find_by_statement(db.get_database_backend().build(&q))
+        .all(db)
+        .await?;
+    Ok(Some(Totals::by_key(rows)))
+}
+
+/// The `first` largest groups of `spec`'s detail flows with the total of
+/// every group, when the rollup holds them.
+pub(super) async fn top(
+    db: &DatabaseConnection,
+    spec: &FlowSpec,
+    group: GroupBy,
+    first: u64,
+) -> StoreResult<Option<Vec<GroupRow>>> {
+    let spec = FlowSpec {
+        detail_only: true,
+        ..spec.clone()
+    };
+    let (Some(scope), Some((key, rows))) = (scope(spec.region.as_ref()), group_key(group, &spec))
+    else {
+        return Ok(None);
+    };
+    let mut q = select();
+    q.expr_as(key.clone(), Alias::new("k"))
+        .expr_as(col("value").sum(), Alias::new("v"))
+        .expr_as(Expr::cust("SUM(SUM(value)) OVER ()"), Alias::new("whole"))
+        .cond_where(rows)
+        .add_group_by([key])
+        .order_by(Alias::new("v"), Order::Desc)
+        .order_by(Alias::new("k"), Order::Asc)
+        .limit(first);
+    if !matches!(group, GroupBy::Region(_)) {
+        q.and_where(col("scope_code").eq(scope));
+    }
+    Ok(Some(
+        GroupRow::find_by_statement(db.get_database_backend().build(&q))
+            .all(db)
+            .await?,
+    ))
+}
+
+/// [`top`] for each region parent (the country or states), in one statement.
+pub(super) async fn top_by_parent(
+    db: &DatabaseConnection,
+    parents: &Parents,
+    spec: &FlowSpec,
+    group: GroupBy,
+    first: u64,
+) -> StoreResult<Option<Vec<ParentGroupRow>>> {
+    if matches!(group, GroupBy::Region(_)) {
+        return Ok(None);
+    }
+    let spec = FlowSpec {
+        detail_only: true,
+        ..spec.clone()
+    };
+    let (Some((parent, scopes)), Some((key, rows))) =
+        (parents_scope(parents, &spec), group_key(group, &spec))
+    else {
+        return Ok(None);
+    };
+    let window = format!("SUM(SUM(value)) OVER (PARTITION BY {parent})");
+    let parent = Expr::cust(parent);
+    let mut grouped = select();
+    grouped
+        .expr_as(parent.clone(), Alias::new("parent_key"))
+        .expr_as(key.clone(), Alias::new("k"))
+        .expr_as(col("value").sum(), Alias::new("v"))
+        .expr_as(Expr::cust(window), Alias::new("whole"))
+        .cond_where(rows)
+        .cond_where(scopes)
+        .add_group_by([parent, key]);
+    let mut ranked = Query::select();
+    ranked
+        .columns([
+            Alias::new("parent_key"),
+            Alias::new("k"),
+            Alias::new("v"),
+            Alias::new("whole"),
+        ])
+        .expr_as(
+            Expr::cust("ROW_NUMBER() OVER (PARTITION BY parent_key ORDER BY v DESC, k ASC)"),
+            Alias::new("rn"),
+        )
+        .from_subquery(grouped, Alias::new("g"));
+    let mut outer = Query::select();
+    outer
+        .columns([
+            Alias::new("parent_key"),
+            Alias::new("k"),
+            Alias::new("v"),
+            Alias::new("whole"),
+        ])
+        .from_subquery(ranked, Alias::new("r"))
+        .and_where(col("rn").lte(first as i64))
+        .order_by(Alias::new("parent_key"), Order::Asc)
+        .order_by(Alias::new("rn"), Order::Asc);
+    Ok(Some(
+        ParentGroupRow::find_by_statement(db.get_database_backend().build(&outer))
+            .all(db)
+            .await?,
+    ))
+}

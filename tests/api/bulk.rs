@@ -1,0 +1,136 @@
+//! Large imports set the flow indexes aside and rebuild them before commit.
+//! The mode is chosen from the input's size, so these tests hand the store a
+//! small file with a large size hint.
+
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::json;
+use tradegraph::store::import::{self, ImportOptions};
+
+use crate::helpers::TestApp;
+
+crate::on_both!(
+    bulk_import_rebuilds_every_index,
+    bulk_import_refuses_a_stored_key_and_writes_nothing,
+);
+
+const HEADER: &str =
+    "period,direction,region_code,partner_iso3,classification,product_code,value,currency,source\n";
+
+/// Pretends the file holds millions of rows.
+const LARGE: ImportOptions = ImportOptions {
+    skip_invalid: false,
+    size_hint: Some(1 << 30),
+};
+
+/// The flow indexes' names and definitions, sorted.
+async fn flow_indexes(app: &TestApp) -> Vec<String> {
+    let db = &app.state.db.conn;
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DbBackend::Postgres => {
+            "SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'flows' ORDER BY 1"
+        }
+        _ => {
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'flows' ORDER BY 1"
+        }
+    };
+    db.query_all_raw(Statement::from_string(backend, sql))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get::<String>("", "name").unwrap())
+        .collect()
+}
+
+async fn flow_count(app: &TestApp) -> u64 {
+    app.data("{ flows(first: 0) { totalCount } }", json!({}))
+        .await["flows"]["totalCount"]
+        .as_u64()
+        .unwrap()
+}
+
+fn rows(region: &str, n: usize) -> String {
+    let mut csv = String::from(HEADER);
+    for i in 0..n {
+        csv.push_str(&format!(
+            "2024-{:02},EXPORT,{region},USA,HS,854231,{},USD,manual\n",
+            i % 12 + 1,
+            1000 + i
+        ));
+    }
+    csv
+}
+
+async fn bulk_import_rebuilds_every_index(app: TestApp) {
+    let before = flow_indexes(&app).await;
+    assert!(before.len() >= 5, "the migrations' indexes: {before:?}");
+    let count = flow_count(&app).await;
+    let state_count = state_flows(&app).await;
+    let catalog = app.state.catalog.snapshot();
+    let report = import::import(
+        &app.state.db.conn,
+        &catalog,
+        rows("02004", 12).as_bytes(),
+        LARGE,
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(report.committed, "{report:?}");
+    assert_eq!(flow_indexes(&app).await, before);
+    assert_eq!(flow_count(&app).await, count + 12);
+    // Queryable through the rebuilt indexes and the refreshed rollup.
+    let total = app
+        .data(
+            r#"{ region(code: "02004") { total(direction: EXPORT, period: "2024") } }"#,
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        total["region"]["total"],
+        json!((1000..1012).sum::<i32>() as f64)
+    );
+    assert_eq!(state_flows(&app).await, state_count + 12);
+}
+
+/// Baja California's flows of 2024 (a count the rollup answers).
+async fn state_flows(app: &TestApp) -> u64 {
+    app.data(
+        r#"{ region(code: "02") { flows(filter: { period: "2024" }, first: 0) { totalCount } } }"#,
+        json!({}),
+    )
+    .await["region"]["flows"]["totalCount"]
+        .as_u64()
+        .unwrap()
+}
+
+async fn bulk_import_refuses_a_stored_key_and_writes_nothing(app: TestApp) {
+    app.import(&rows("02004", 3)).await;
+    let before = flow_indexes(&app).await;
+    let count = flow_count(&app).await;
+    let catalog = app.state.catalog.snapshot();
+    // Its first row repeats a stored key (same period, region, partner,
+    // product, currency and source); the rest are new.
+    let mut csv = rows("02004", 1);
+    csv.push_str(&rows("02002", 5)[HEADER.len()..]);
+    let err = import::import(&app.state.db.conn, &catalog, csv.as_bytes(), LARGE, |_| {})
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        matches!(
+            &err,
+            tradegraph::store::StoreError::Invalid {
+                rule: "DUPLICATE_FLOW",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        text.contains("02004") && text.contains("USA"),
+        "names the key: {text}"
+    );
+    assert_eq!(flow_count(&app).await, count, "nothing written");
+    assert_eq!(flow_indexes(&app).await, before, "indexes back");
+}

@@ -1,0 +1,393 @@
+//! The yearly rollup answers totals, counts and rankings of a state or the
+//! country; these tests hold every such answer to the same question asked of
+//! the flows table in plain SQL, before and after imports and each kind of
+//! mutation, and check the listings that read the rank index page by page.
+
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
+
+use crate::helpers::TestApp;
+
+crate::on_both!(
+    rollup_answers_match_the_flows,
+    mutations_keep_the_rollup_exact,
+    per_cell_pages_match_a_full_sort,
+    the_rollup_answers_years,
+);
+
+const HEADER: &str =
+    "period,direction,region_code,partner_iso3,classification,product_code,value,currency,source\n";
+
+/// Flows in three states over two years, with the shapes a rollup can get
+/// wrong: aggregate partners and products, a quarter, a whole year, a month
+/// range across the new year, flows of a state and of the country itself,
+/// and a second currency.
+fn dataset() -> String {
+    let mut csv = String::from(HEADER);
+    let regions = ["02002", "02004", "19039", "19046", "14039", "02", "00"];
+    let partners = ["USA", "CHN", "DEU"];
+    let products = ["854231", "854239", "870899", "020110", "8542"];
+    let mut n = 0u64;
+    for year in [2023, 2024] {
+        for month in [1, 6, 10] {
+            for (r, region) in regions.iter().enumerate() {
+                for (p, partner) in partners.iter().enumerate() {
+                    for (h, product) in products.iter().enumerate() {
+                        n += 1;
+                        if n.is_multiple_of(3) {
+                            continue;
+                        }
+                        let direction = if (r + p + h) % 2 == 0 {
+                            "EXPORT"
+                        } else {
+                            "IMPORT"
+                        };
+                        let value = 1000.5 * (r + 1) as f64 + 37.25 * (p * 5 + h) as f64 + n as f64;
+                        csv.push_str(&format!(
+                            "{year}-{month:02},{direction},{region},{partner},HS,{product},{value},USD,manual\n"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    csv.push_str(
+        "2024,EXPORT,02004,WLD,HS,854231,99999,USD,manual\n\
+         2024-10,EXPORT,02004,USA,HS,TOTAL,88888,USD,manual\n\
+         2024-Q2,EXPORT,02004,USA,HS,854231,5000.75,USD,manual\n\
+         2024,EXPORT,19039,CHN,HS,870899,12345.5,USD,manual\n\
+         2023-11/2024-02,EXPORT,02004,USA,HS,854231,777,USD,manual\n\
+         2024-06,EXPORT,02004,USA,HS,854231,4321,MXN,manual\n",
+    );
+    csv
+}
+
+/// One number from SQL over the flows table.
+async fn sql_number(app: &TestApp, sql: &str) -> Option<f64> {
+    let db = &app.state.db.conn;
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            sql.to_owned(),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get_by_index::<Option<f64>>(0)
+        .or_else(|_| {
+            row.try_get_by_index::<Option<i64>>(0)
+                .map(|v| v.map(|v| v as f64))
+        })
+        .unwrap()
+}
+
+const DETAIL: &str = "partner_iso3 <> 'WLD' AND product_code <> 'TOTAL' AND currency = 'USD'";
+
+fn year(y: i32) -> String {
+    format!("period_start >= {y}01 AND period_end <= {y}12")
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
+}
+
+/// `region(code).total` against the SQL sum of its subtree's detail flows.
+async fn check_total(app: &TestApp, code: &str, direction: &str, y: i32) {
+    let api = app
+        .data(
+            "query($c: String!, $d: Direction!, $p: String!) { region(code: $c) { total(direction: $d, period: $p) } }",
+            json!({ "c": code, "d": direction, "p": y.to_string() }),
+        )
+        .await["region"]["total"]
+        .as_f64();
+    let subtree = if code == "00" {
+        "1 = 1".to_owned()
+    } else {
+        format!("region_code LIKE '{code}%'")
+    };
+    let sql = sql_number(
+        app,
+        &format!(
+            "SELECT SUM(value) FROM flows WHERE {DETAIL} AND {subtree} AND direction = '{direction}' AND {}",
+            year(y)
+        ),
+    )
+    .await;
+    match (api, sql) {
+        (Some(a), Some(s)) => assert!(close(a, s), "{code} {direction} {y}: api {a}, sql {s}"),
+        (a, s) => assert_eq!(a, s, "{code} {direction} {y}"),
+    }
+}
+
+/// `topProducts` at a level against SQL's GROUP BY, values and order.
+async fn check_top_products(app: &TestApp, code: &str, level: usize, y: i32) {
+    let data = app
+        .data(
+            "query($c: String!, $l: Int!, $p: String!) { region(code: $c) { topProducts(direction: EXPORT, period: $p, level: $l, first: 50) { code value share } } }",
+            json!({ "c": code, "l": level, "p": y.to_string() }),
+        )
+        .await;
+    let api = data["region"]["topProducts"].as_array().unwrap().clone();
+    let subtree = if code == "00" {
+        "1 = 1".to_owned()
+    } else {
+        format!("region_code LIKE '{code}%'")
+    };
+    let db = &app.state.db.conn;
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!(
+                "SELECT SUBSTR(product_code, 1, {level}) AS k, SUM(value) AS v FROM flows \
+                 WHERE {DETAIL} AND {subtree} AND direction = 'EXPORT' AND {} \
+                 GROUP BY SUBSTR(product_code, 1, {level}) ORDER BY v DESC, k ASC",
+                year(y)
+            ),
+        ))
+        .await
+        .unwrap();
+    let whole: f64 = rows
+        .iter()
+        .map(|r| r.try_get::<f64>("", "v").unwrap())
+        .sum();
+    assert_eq!(api.len(), rows.len().min(50), "{code} level {level} {y}");
+    for (a, r) in api.iter().zip(&rows) {
+        let k: String = r.try_get("", "k").unwrap();
+        let v: f64 = r.try_get("", "v").unwrap();
+        assert_eq!(a["code"], json!(k), "{code} level {level} {y}");
+        assert!(close(a["value"].as_f64().unwrap(), v), "{a} vs {v}");
+        assert!(close(a["share"].as_f64().unwrap(), v / whole), "{a} share");
+    }
+}
+
+/// `flows(filter).totalCount` against SQL's COUNT.
+async fn check_count(app: &TestApp, filter: Value, sql_filter: &str) {
+    let api = app
+        .data(
+            "query($f: FlowFilter) { flows(filter: $f, first: 0) { totalCount } }",
+            json!({ "f": filter }),
+        )
+        .await["flows"]["totalCount"]
+        .as_f64();
+    let sql = sql_number(
+        app,
+        &format!("SELECT COUNT(*) FROM flows WHERE {sql_filter}"),
+    )
+    .await;
+    assert_eq!(api, sql, "{filter}");
+}
+
+async fn check_everything(app: &TestApp) {
+    for code in ["00", "02", "19", "14"] {
+        for direction in ["EXPORT", "IMPORT"] {
+            for y in [2023, 2024] {
+                check_total(app, code, direction, y).await;
+            }
+        }
+    }
+    for code in ["00", "02"] {
+        for level in [2, 4] {
+            check_top_products(app, code, level, 2024).await;
+        }
+    }
+    check_count(
+        app,
+        json!({ "direction": "EXPORT", "period": "2024", "productCode": "85" }),
+        &format!(
+            "direction = 'EXPORT' AND {} AND classification = 'HS' AND product_code >= '85' AND product_code < '86'",
+            year(2024)
+        ),
+    )
+    .await;
+    check_count(
+        app,
+        json!({ "period": "2024", "regionCode": "02" }),
+        &format!("{} AND region_code LIKE '02%'", year(2024)),
+    )
+    .await;
+    check_count(
+        app,
+        json!({ "period": "2023", "currency": "USD" }),
+        &format!("{} AND currency = 'USD'", year(2023)),
+    )
+    .await;
+    // The states ranked for a product, from the states' own rollup rows.
+    let ranked = app
+        .data(
+            r#"{ product(code: "8542") { topRegions(direction: EXPORT, period: "2024") { code value } } }"#,
+            json!({}),
+        )
+        .await;
+    for entry in ranked["product"]["topRegions"].as_array().unwrap() {
+        let code = entry["code"].as_str().unwrap();
+        let sql = sql_number(
+            app,
+            &format!(
+                "SELECT SUM(value) FROM flows WHERE {DETAIL} AND region_code LIKE '{code}%' AND region_code <> '00' \
+                 AND direction = 'EXPORT' AND product_code LIKE '8542%' AND {}",
+                year(2024)
+            ),
+        )
+        .await
+        .unwrap();
+        assert!(
+            close(entry["value"].as_f64().unwrap(), sql),
+            "{entry} vs {sql}"
+        );
+    }
+}
+
+async fn rollup_answers_match_the_flows(app: TestApp) {
+    app.import(&dataset()).await;
+    check_everything(&app).await;
+    // A second import into the same years refreshes them.
+    app.import(&format!(
+        "{HEADER}2024-03,EXPORT,19046,USA,HS,854231,250000,USD,manual\n\
+         2023-07,IMPORT,00,CHN,HS,870899,125000,USD,manual\n"
+    ))
+    .await;
+    check_everything(&app).await;
+}
+
+async fn total(app: &TestApp, code: &str, y: &str) -> f64 {
+    app.data(
+        "query($c: String!, $p: String!) { region(code: $c) { total(direction: EXPORT, period: $p) } }",
+        json!({ "c": code, "p": y }),
+    )
+    .await["region"]["total"]
+    .as_f64()
+    .unwrap_or(0.0)
+}
+
+async fn mutations_keep_the_rollup_exact(app: TestApp) {
+    app.import(&dataset()).await;
+    let (state, country) = (
+        total(&app, "19", "2024").await,
+        total(&app, "00", "2024").await,
+    );
+    let created = app
+        .gql_admin(
+            "mutation($i: CreateFlowInput!) { createFlow(input: $i) { id } }",
+            json!({ "i": { "period": "2024-05", "direction": "EXPORT", "regionCode": "19039",
+                           "partnerIso3": "USA", "productCode": "854231", "value": 1000000.0 } }),
+        )
+        .await;
+    let id = created["data"]["createFlow"]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{created:#}"))
+        .to_owned();
+    assert!(close(total(&app, "19", "2024").await, state + 1e6));
+    assert!(close(total(&app, "00", "2024").await, country + 1e6));
+    check_everything(&app).await;
+
+    // Moved to another state and year: both years and both states change.
+    let (bc_2023, country_2023) = (
+        total(&app, "02", "2023").await,
+        total(&app, "00", "2023").await,
+    );
+    let updated = app
+        .gql_admin(
+            "mutation($id: ID!, $i: CreateFlowInput!) { updateFlow(id: $id, input: $i) { id } }",
+            json!({ "id": id, "i": { "period": "2023-05", "direction": "EXPORT", "regionCode": "02004",
+                                     "partnerIso3": "USA", "productCode": "854231", "value": 2000000.0 } }),
+        )
+        .await;
+    assert!(updated.get("errors").is_none(), "{updated:#}");
+    assert!(close(total(&app, "19", "2024").await, state));
+    assert!(close(total(&app, "00", "2024").await, country));
+    assert!(close(total(&app, "02", "2023").await, bc_2023 + 2e6));
+    assert!(close(total(&app, "00", "2023").await, country_2023 + 2e6));
+    check_everything(&app).await;
+
+    let deleted = app
+        .gql_admin(
+            "mutation($id: ID!) { deleteFlow(id: $id) { deleted } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        deleted["data"]["deleteFlow"]["deleted"],
+        json!(true),
+        "{deleted:#}"
+    );
+    assert!(close(total(&app, "02", "2023").await, bc_2023));
+    assert!(close(total(&app, "00", "2023").await, country_2023));
+    check_everything(&app).await;
+}
+
+/// A municipality's pages by value, read per (direction, month) cell, against
+/// one sort of all its flows: same rows, same order, same cursors.
+async fn per_cell_pages_match_a_full_sort(app: TestApp) {
+    app.import(&dataset()).await;
+    for (filter, order) in [
+        (json!({ "period": "2024" }), "VALUE_DESC"),
+        (
+            json!({ "period": "2024", "direction": "EXPORT" }),
+            "VALUE_ASC",
+        ),
+        (json!({ "period": "2023-06" }), "VALUE_DESC"),
+    ] {
+        // Every page of 4, following cursors, through the nested (per-cell) path.
+        let mut paged = Vec::new();
+        let mut after = Value::Null;
+        loop {
+            let data = app
+                .data(
+                    "query($f: FlowFilter, $o: FlowOrder!, $a: String) { region(code: \"02\") { children(first: 10) { edges { node { code
+                       flows(filter: $f, orderBy: $o, first: 4, after: $a) { pageInfo { hasNextPage endCursor } edges { node { id value } } } } } } } }",
+                    json!({ "f": filter, "o": order, "a": after }),
+                )
+                .await;
+            let tijuana = data["region"]["children"]["edges"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["node"]["code"] == json!("02004"))
+                .unwrap()["node"]["flows"]
+                .clone();
+            for e in tijuana["edges"].as_array().unwrap() {
+                paged.push(e["node"]["id"].clone());
+            }
+            if tijuana["pageInfo"]["hasNextPage"] != json!(true) {
+                break;
+            }
+            after = tijuana["pageInfo"]["endCursor"].clone();
+        }
+        // The same listing at the top level, one page, sorted by the database.
+        let mut f = filter.clone();
+        f["regionCode"] = json!("02004");
+        let whole = app
+            .data(
+                "query($f: FlowFilter, $o: FlowOrder!) { flows(filter: $f, orderBy: $o, first: 500) { edges { node { id } } } }",
+                json!({ "f": f, "o": order }),
+            )
+            .await;
+        let sorted: Vec<Value> = whole["flows"]["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["node"]["id"].clone())
+            .collect();
+        assert!(sorted.len() > 8, "enough flows to page through: {filter}");
+        assert_eq!(paged, sorted, "{filter} {order}");
+    }
+}
+
+/// The rollup really is what answers a year's totals and counts: flows
+/// deleted behind the server's back (no refresh) leave them unchanged, while
+/// a month, which reads the flows, sees the deletion.
+async fn the_rollup_answers_years(app: TestApp) {
+    app.import(&dataset()).await;
+    let year_before = total(&app, "19", "2024").await;
+    let month_before = total(&app, "19", "2024-06").await;
+    assert!(year_before > 0.0 && month_before > 0.0);
+    let db = &app.state.db.conn;
+    db.execute_raw(Statement::from_string(
+        db.get_database_backend(),
+        "DELETE FROM flows WHERE region_code LIKE '19%' AND period_start = 202406".to_owned(),
+    ))
+    .await
+    .unwrap();
+    assert_eq!(total(&app, "19", "2024").await, year_before);
+    assert_eq!(total(&app, "19", "2024-06").await, 0.0);
+}
