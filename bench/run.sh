@@ -169,7 +169,7 @@ if [ "$IMPORT" = 1 ]; then
   grep -E '^imported' "$TMP/import.log" || true
   wall=$(elapsed "$t0" "$t1")
   IMPORT_LINE=$(awk -v r="$ROWS" -v w="$wall" \
-    'BEGIN { printf "import: %d rows in %.2f s wall (process start to commit, indexes maintained) = %.0f rows/s", r, w, r / w }')
+    'BEGIN { printf "import: %d rows in %.2f s wall (process start to commit: rows checked and written, indexes and rollup up to date) = %.0f rows/s", r, w, r / w }')
   echo "$IMPORT_LINE"
   # Planner statistics before measuring queries (autovacuum would do it a
   # little later; timed separately so it is visible).

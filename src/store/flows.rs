@@ -5,12 +5,12 @@
 
 use entity::flow;
 use sea_orm::sea_query::{
-    Alias, Asterisk, Condition, Expr, ExprTrait, Order, Query, SelectStatement, SimpleExpr,
-    UnionType,
+    Alias, Asterisk, Condition, Expr, ExprTrait, JoinType, Order, Query, SelectStatement,
+    SimpleExpr, UnionType,
 };
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect,
 };
 use tradegraph_domain::{Classification, Currency, Direction, Period, RegionLevel};
 
@@ -342,7 +342,7 @@ pub async fn pages_by_parent(
     spec: &FlowSpec,
     page: &PageSpec,
 ) -> StoreResult<Vec<(String, flow::Model)>> {
-    if let Some(query) = per_cell_pages(parents, spec, page)? {
+    if let Some(query) = per_cell_pages(db.get_database_backend(), parents, spec, page)? {
         let rows = PartitionedRow::find_by_statement(db.get_database_backend().build(&query))
             .all(db)
             .await?;
@@ -436,7 +436,12 @@ const MAX_CELLS: usize = 256;
 /// page, instead of sorting every flow of the period: Tijuana's 20 largest
 /// exports of a year read 12 × 21 index entries, not its 6,000 flows.
 /// `None` when the listing is not of that shape (or has too many cells).
+///
+/// On PostgreSQL the cells are rows of an `unnest` and the scan is one
+/// LATERAL subquery, planned once whatever the number of cells; elsewhere
+/// each cell is its own subquery under UNION ALL.
 fn per_cell_pages(
+    backend: DbBackend,
     parents: &Parents,
     spec: &FlowSpec,
     page: &PageSpec,
@@ -458,51 +463,103 @@ fn per_cell_pages(
     if codes.is_empty() || codes.len() * directions.len() * months > MAX_CELLS {
         return Ok(None);
     }
+    let mut cells = Vec::with_capacity(codes.len() * directions.len() * months);
+    for code in codes {
+        for direction in &directions {
+            let mut month = Some(period.start());
+            for _ in 0..months {
+                let Some(m) = month else { break };
+                cells.push((code.as_str(), direction.as_str(), m.key()));
+                month = m.plus_months(1).ok();
+            }
+        }
+    }
     let after = page
         .after
         .map(|cursor| after_condition(page.order, cursor))
         .transpose()?;
-    let mut cells = Vec::with_capacity(codes.len() * directions.len() * months);
-    for code in codes {
-        for direction in &directions {
-            let mut month = period.start();
-            for _ in 0..months {
-                let mut cell = Query::select();
-                cell.column(Asterisk)
-                    .expr_as(
-                        Expr::col(flow::Column::RegionCode),
-                        Alias::new("parent_key"),
-                    )
-                    .from(flow::Entity)
-                    .cond_where(spec.condition())
-                    .and_where(flow::Column::RegionCode.eq(code.as_str()))
-                    .and_where(flow::Column::Direction.eq(direction.as_str()))
-                    .and_where(flow::Column::PeriodStart.eq(month.key()))
-                    .order_by(flow::Column::Value, dir.clone())
-                    .order_by(flow::Column::Id, dir.clone())
-                    .limit(page.first + 1);
-                if let Some(after) = &after {
-                    cell.and_where(after.clone());
+    // One cell's page: the flows of `spec` in the cell, in page order.
+    let cell_page = |region: Expr, direction: Expr, month: Expr| {
+        let mut cell = Query::select();
+        cell.column(Asterisk)
+            .from(flow::Entity)
+            .cond_where(spec.condition())
+            .and_where(Expr::col((flow::Entity, flow::Column::RegionCode)).eq(region))
+            .and_where(Expr::col((flow::Entity, flow::Column::Direction)).eq(direction))
+            .and_where(Expr::col((flow::Entity, flow::Column::PeriodStart)).eq(month))
+            .order_by(flow::Column::Value, dir.clone())
+            .order_by(flow::Column::Id, dir.clone())
+            .limit(page.first + 1);
+        if let Some(after) = &after {
+            cell.and_where(after.clone());
+        }
+        cell
+    };
+    let pages = if backend == DbBackend::Postgres {
+        // Array literals of checked codes, direction names and month numbers.
+        let array = |items: Vec<String>, of: &str| {
+            Expr::cust_with_values(
+                format!("unnest(CAST($1 AS {of}[]))"),
+                [format!("{{{}}}", items.join(","))],
+            )
+        };
+        let mut keys = Query::select();
+        keys.expr_as(
+            array(cells.iter().map(|c| c.0.to_owned()).collect(), "text"),
+            Alias::new("cell_region"),
+        )
+        .expr_as(
+            array(cells.iter().map(|c| c.1.to_owned()).collect(), "text"),
+            Alias::new("cell_direction"),
+        )
+        .expr_as(
+            array(cells.iter().map(|c| c.2.to_string()).collect(), "int4"),
+            Alias::new("cell_month"),
+        );
+        let k = |c: &str| Expr::col((Alias::new("k"), Alias::new(c)));
+        let mut joined = Query::select();
+        joined
+            .column((Alias::new("f"), Asterisk))
+            .expr_as(
+                Expr::col((Alias::new("f"), flow::Column::RegionCode)),
+                Alias::new("parent_key"),
+            )
+            .from_subquery(keys, Alias::new("k"))
+            .join_lateral(
+                JoinType::InnerJoin,
+                cell_page(k("cell_region"), k("cell_direction"), k("cell_month")),
+                Alias::new("f"),
+                Expr::cust("TRUE"),
+            );
+        joined
+    } else {
+        let mut union: Option<SelectStatement> = None;
+        for (i, (code, direction, month)) in cells.iter().enumerate() {
+            // Wrapped, so each cell keeps its ORDER BY and LIMIT inside the
+            // UNION.
+            let mut wrapped = Query::select();
+            wrapped
+                .column(Asterisk)
+                .expr_as(
+                    Expr::col(flow::Column::RegionCode),
+                    Alias::new("parent_key"),
+                )
+                .from_subquery(
+                    cell_page(Expr::val(*code), Expr::val(*direction), Expr::val(*month)),
+                    Alias::new(format!("c{i}")),
+                );
+            match union.as_mut() {
+                None => union = Some(wrapped),
+                Some(u) => {
+                    u.union(UnionType::All, wrapped);
                 }
-                // Wrapped, so each cell keeps its ORDER BY and LIMIT inside
-                // the UNION on every backend.
-                let mut wrapped = Query::select();
-                wrapped
-                    .column(Asterisk)
-                    .from_subquery(cell, Alias::new(format!("c{}", cells.len())));
-                cells.push(wrapped);
-                let Ok(next) = month.plus_months(1) else {
-                    break;
-                };
-                month = next;
             }
         }
-    }
-    let mut cells = cells.into_iter();
-    let Some(mut union) = cells.next() else {
-        return Ok(None);
+        let Some(union) = union else {
+            return Ok(None);
+        };
+        union
     };
-    union.unions(cells.map(|c| (UnionType::All, c)));
     let dir_sql = if matches!(dir, Order::Desc) {
         "DESC"
     } else {
@@ -517,7 +574,7 @@ fn per_cell_pages(
             )),
             Alias::new("rn"),
         )
-        .from_subquery(union, Alias::new("u"));
+        .from_subquery(pages, Alias::new("u"));
     let mut outer = Query::select();
     outer
         .column(Asterisk)

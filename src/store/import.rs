@@ -362,7 +362,20 @@ impl Touched {
     async fn refresh_rollup(&self, txn: &DatabaseTransaction) -> StoreResult<()> {
         let years: Vec<i32> = self.years.iter().copied().collect();
         let states: Vec<String> = self.states.iter().cloned().collect();
+        if txn.get_database_backend() == DbBackend::Postgres {
+            // Room to group a year's flows in a hash table instead of
+            // sorting them on disk, for this transaction only.
+            txn.execute_unprepared("SET LOCAL work_mem = '256MB'")
+                .await?;
+        }
+        let started = std::time::Instant::now();
         migration::rollup::refresh(txn, Some(&years), Some(&states)).await?;
+        info!(
+            years = years.len(),
+            states = states.len(),
+            seconds = started.elapsed().as_secs_f64(),
+            "yearly rollup refreshed"
+        );
         Ok(())
     }
 }
@@ -444,6 +457,7 @@ async fn import_rows<R: Read, P: FnMut(u64)>(
     }
     report.rows_read = reader.rows_read();
     report.skipped = reader.skipped().to_vec();
+    info!(rows = report.inserted, "rows written");
     Ok((report, reader.bytes_read(), progress, touched))
 }
 
