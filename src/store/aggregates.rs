@@ -308,6 +308,12 @@ pub async fn top_by_parent(
     group: GroupBy,
     first: u64,
 ) -> StoreResult<HashMap<String, Vec<Ranked>>> {
+    if let Some((key, narrowed)) = parents.narrow_to_single(spec) {
+        // One parent: a plain ranking stops at `first` with a top-N sort
+        // instead of numbering every group of the partition.
+        let ranked = top(db, &narrowed, group, first).await?;
+        return Ok(HashMap::from([(key, ranked)]));
+    }
     if let Some(rows) = rollup::top_by_parent(db, parents, spec, group, first).await? {
         return Ok(ParentGroupRow::ranked(rows));
     }

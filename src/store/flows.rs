@@ -296,6 +296,36 @@ impl Parents {
         }
     }
 
+    /// For a single parent that `spec` does not already narrow on the same
+    /// dimension: its key and `spec` narrowed to it, so that a batched query
+    /// can run as the plain query of one parent.
+    pub(crate) fn narrow_to_single(&self, spec: &FlowSpec) -> Option<(String, FlowSpec)> {
+        let key = self.single()?;
+        let mut narrowed = spec.clone();
+        match self {
+            Parents::Regions(level, _) if spec.region.is_none() => {
+                narrowed.region = Some(RegionScope {
+                    code: key.clone(),
+                    level: *level,
+                });
+            }
+            Parents::Partners(_) if spec.partner_iso3.is_none() => {
+                narrowed.partner_iso3 = Some(key.clone());
+            }
+            Parents::HsProducts(_, _)
+                if spec.product.is_none() && key.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                narrowed.product = Some(ProductScope {
+                    classification: Classification::Hs,
+                    code: key.clone(),
+                    subtree: Vec::new(),
+                });
+            }
+            _ => return None,
+        }
+        Some((key, narrowed))
+    }
+
     /// The SQL expression a flow row's parent key is computed with, and the
     /// condition restricting rows to these parents.
     pub(crate) fn key_and_condition(&self) -> (String, Condition) {
