@@ -11,6 +11,11 @@ use tradegraph::db::{DEFAULT_DATABASE_URL, Database};
 use tradegraph::startup::{Application, Config, prepare_database};
 use tradegraph::store::import::{self, ImportOptions};
 
+/// mimalloc instead of the system allocator: a request builds and drops
+/// thousands of small values (see BENCHMARKS.md, "allocator").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "tradegraph",
