@@ -387,16 +387,24 @@ pub const LEVEL_WORDS: &[(&str, RegionLevel)] = &[
 
 /// Position of the last occurrence of `phrase` as whole words in `hay`.
 pub fn rfind_word(hay: &str, phrase: &str) -> Option<usize> {
-    // A plain reverse scan: hays are clauses and cues a few bytes long, where
-    // building a substring searcher per call costs more than the search.
-    let (h, p) = (hay.as_bytes(), phrase.as_bytes());
-    let first = *p.first()?;
-    if p.len() > h.len() {
+    // The standard library's substring search, from the end, skipping
+    // matches inside longer words. (A byte-by-byte reverse scan was half of
+    // the audit's time on a 4.5 KB article: some hays are whole paragraphs.)
+    if phrase.is_empty() {
         return None;
     }
-    (0..=h.len() - p.len())
-        .rev()
-        .find(|&i| h[i] == first && &h[i..i + p.len()] == p && is_boundary(hay, i, i + p.len()))
+    let mut end = hay.len();
+    while let Some(i) = hay[..end].rfind(phrase) {
+        if is_boundary(hay, i, i + phrase.len()) {
+            return Some(i);
+        }
+        // Earlier (possibly overlapping) matches end before this one does.
+        end = i + phrase.len() - 1;
+        while !hay.is_char_boundary(end) {
+            end -= 1;
+        }
+    }
+    None
 }
 
 /// Whether `phrase` occurs as whole words in `hay`.
@@ -464,4 +472,25 @@ pub fn count_word(w: &str) -> Option<usize> {
         .find(|(k, _)| *k == w)
         .map(|(_, n)| *n)
         .or_else(|| w.parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rfind_word;
+
+    #[test]
+    fn rfind_word_finds_the_last_whole_word_match() {
+        assert_eq!(rfind_word("aa bb aa", "aa"), Some(6));
+        assert_eq!(
+            rfind_word("aa aaa", "aa"),
+            Some(0),
+            "skips matches inside words"
+        );
+        assert_eq!(rfind_word("aaaa", "aa"), None, "overlapping, never whole");
+        assert_eq!(rfind_word("año x año", "año"), Some(7));
+        assert_eq!(rfind_word("x añoaño", "año"), None);
+        assert_eq!(rfind_word("exportaciones", "exportacion"), None);
+        assert_eq!(rfind_word("", "a"), None);
+        assert_eq!(rfind_word("a", ""), None);
+    }
 }
