@@ -206,6 +206,18 @@ for i in $(seq 1 120); do
 done
 
 metric() { curl -sf "$BASE/metrics" | awk -v m="$1" '$1 == m { print $2 }'; }
+
+if [ "$IMPORT" = 0 ]; then
+  # A reused database must hold this scale's flows (plus the bundled sample):
+  # every scale shares the PostgreSQL database name.
+  stored=$(curl -s -H 'content-type: application/json' \
+    --data '{"query":"{ flows(first: 0) { totalCount } }"}' "$BASE/graphql" \
+    | sed -n 's/.*"totalCount":\([0-9]*\).*/\1/p')
+  if [ -z "$stored" ] || [ "$stored" -lt "$ROWS" ] || [ "$stored" -gt $(( ROWS + 10000 )) ]; then
+    echo "--no-import: the database holds ${stored:-no} flows, not scale $SCALE's $ROWS; run without --no-import" >&2
+    exit 1
+  fi
+fi
 rss_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$SERVER_PID/status" 2>/dev/null || echo 0; }
 
 # JSON request bodies from the .graphql files.
@@ -327,7 +339,7 @@ if [ "$DB" = postgres ] && [ "$BASELINE" = 1 ]; then
         j=$(( c < 2 ? 1 : 2 ))
         tps=()
         for r in $(seq 1 "$RUNS"); do
-          out=$(pgbench -n -f "$ROOT/bench/sql/$q.sql" -c "$c" -j "$j" -T "$DURATION" "$URL" 2>&1) \
+          out=$(pgbench -n -M prepared -f "$ROOT/bench/sql/$q.sql" -c "$c" -j "$j" -T "$DURATION" "$URL" 2>&1) \
             || { echo "$out" >&2; exit 1; }
           t=$(echo "$out" | awk '/^tps = / { print $3 }')
           lat=$(echo "$out" | awk '/^latency average = / { print $4 }')
