@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use entity::flow;
-use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{DatabaseConnection, FromQueryResult};
 use tradegraph_domain::{Classification, Currency, Period, RegionLevel};
 
@@ -283,6 +283,36 @@ pub(super) struct ParentGroupRow {
     pub whole: f64,
 }
 
+/// The `first` largest groups of each parent from `grouped`, a statement
+/// yielding `parent_key`, `k`, `v` and `whole`: numbered per parent by value
+/// (ties by key) and cut, in parent and rank order.
+pub(super) fn first_per_parent(grouped: SelectStatement, first: u64) -> SelectStatement {
+    let columns = || {
+        [
+            Alias::new("parent_key"),
+            Alias::new("k"),
+            Alias::new("v"),
+            Alias::new("whole"),
+        ]
+    };
+    let mut ranked = Query::select();
+    ranked
+        .columns(columns())
+        .expr_as(
+            Expr::cust("ROW_NUMBER() OVER (PARTITION BY parent_key ORDER BY v DESC, k ASC)"),
+            Alias::new("rn"),
+        )
+        .from_subquery(grouped, Alias::new("g"));
+    let mut outer = Query::select();
+    outer
+        .columns(columns())
+        .from_subquery(ranked, Alias::new("r"))
+        .and_where(Expr::col(Alias::new("rn")).lte(first as i64))
+        .order_by(Alias::new("parent_key"), Order::Asc)
+        .order_by(Alias::new("rn"), Order::Asc);
+    outer
+}
+
 impl ParentGroupRow {
     fn ranked(rows: Vec<ParentGroupRow>) -> HashMap<String, Vec<Ranked>> {
         let mut out: HashMap<String, Vec<Ranked>> = HashMap::new();
@@ -339,31 +369,7 @@ pub async fn top_by_parent(
     if let Some(extra) = extra {
         grouped.and_where(Expr::cust(extra));
     }
-    let mut ranked = Query::select();
-    ranked
-        .columns([
-            Alias::new("parent_key"),
-            Alias::new("k"),
-            Alias::new("v"),
-            Alias::new("whole"),
-        ])
-        .expr_as(
-            Expr::cust("ROW_NUMBER() OVER (PARTITION BY parent_key ORDER BY v DESC, k ASC)"),
-            Alias::new("rn"),
-        )
-        .from_subquery(grouped, Alias::new("g"));
-    let mut outer = Query::select();
-    outer
-        .columns([
-            Alias::new("parent_key"),
-            Alias::new("k"),
-            Alias::new("v"),
-            Alias::new("whole"),
-        ])
-        .from_subquery(ranked, Alias::new("r"))
-        .and_where(Expr::col(Alias::new("rn")).lte(first as i64))
-        .order_by(Alias::new("parent_key"), Order::Asc)
-        .order_by(Alias::new("rn"), Order::Asc);
+    let outer = first_per_parent(grouped, first);
     let rows = ParentGroupRow::find_by_statement(db.get_database_backend().build(&outer))
         .all(db)
         .await?;

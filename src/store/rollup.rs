@@ -16,7 +16,9 @@ use sea_orm::{DatabaseConnection, FromQueryResult};
 use tradegraph_domain::{Classification, Period, RegionLevel};
 
 use super::StoreResult;
-use super::aggregates::{GroupBy, GroupRow, KeyDirectionSum, ParentGroupRow, SumRow, Totals};
+use super::aggregates::{
+    GroupBy, GroupRow, KeyDirectionSum, ParentGroupRow, SumRow, Totals, first_per_parent,
+};
 use super::flows::{FlowSpec, Parents, ProductScope, RegionScope, prefix_upper};
 
 fn col(name: &str) -> Expr {
@@ -315,31 +317,7 @@ pub(super) async fn top_by_parent(
         .cond_where(rows)
         .cond_where(scopes)
         .add_group_by([parent, key]);
-    let mut ranked = Query::select();
-    ranked
-        .columns([
-            Alias::new("parent_key"),
-            Alias::new("k"),
-            Alias::new("v"),
-            Alias::new("whole"),
-        ])
-        .expr_as(
-            Expr::cust("ROW_NUMBER() OVER (PARTITION BY parent_key ORDER BY v DESC, k ASC)"),
-            Alias::new("rn"),
-        )
-        .from_subquery(grouped, Alias::new("g"));
-    let mut outer = Query::select();
-    outer
-        .columns([
-            Alias::new("parent_key"),
-            Alias::new("k"),
-            Alias::new("v"),
-            Alias::new("whole"),
-        ])
-        .from_subquery(ranked, Alias::new("r"))
-        .and_where(col("rn").lte(first as i64))
-        .order_by(Alias::new("parent_key"), Order::Asc)
-        .order_by(Alias::new("rn"), Order::Asc);
+    let outer = first_per_parent(grouped, first);
     Ok(Some(
         ParentGroupRow::find_by_statement(db.get_database_backend().build(&outer))
             .all(db)
