@@ -2,7 +2,7 @@
 //! data requests with SQL aggregates, runs the data rules, and stores
 //! reports, claims, audit runs and findings (each save in one transaction).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use entity::{audit_run, claim, finding, report};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -98,59 +98,77 @@ fn spec_for(
     })
 }
 
-/// Computes one requested figure from the stored flows (`None`: no data).
-async fn answer(
-    db: &DatabaseConnection,
-    catalog: &Catalog,
-    req: &FigureRequest,
-) -> StoreResult<Option<f64>> {
-    let partner = req.partner_iso3.as_deref();
-    let product = req.product_key.as_deref();
-    let value_of = |region: &str, partner: Option<&str>, product: Option<&str>, period: Period| {
-        spec_for(catalog, req, region, partner, product, period)
-    };
-    let Some(spec) = value_of(&req.region_code, partner, product, req.period) else {
-        return Ok(None);
-    };
-    if !aggregates::covers(db, catalog, &spec).await? {
-        return Ok(None);
+/// The stored figures one document's CLAIM_DATA requests need, each asked
+/// of the database once: the claims of a report share their bases (a
+/// country's total behind every state's share, a year behind every growth).
+struct Figures<'a> {
+    db: &'a DatabaseConnection,
+    catalog: &'a Catalog,
+    known: HashMap<FlowSpec, Option<Option<f64>>>,
+}
+
+impl Figures<'_> {
+    /// The sum of `spec`'s detail flows: `None` when the stored flows do not
+    /// cover its whole period and region (a partial figure must not be
+    /// compared with a published one), `Some(None)` when there are none.
+    async fn covered_total(&mut self, spec: &FlowSpec) -> StoreResult<Option<Option<f64>>> {
+        if let Some(known) = self.known.get(spec) {
+            return Ok(*known);
+        }
+        let figure = if aggregates::covers(self.db, self.catalog, spec).await? {
+            Some(aggregates::total(self.db, spec).await?)
+        } else {
+            None
+        };
+        self.known.insert(spec.clone(), figure);
+        Ok(figure)
     }
-    let value = aggregates::total(db, &spec).await?;
-    Ok(match &req.what {
-        FigureKind::Value => value,
-        FigureKind::ShareOf(base) => {
-            let base_spec = match base {
-                ShareBase::Region(code) => value_of(code, partner, product, req.period),
-                ShareBase::AllPartners => value_of(&req.region_code, None, product, req.period),
-                ShareBase::AllProducts => value_of(&req.region_code, partner, None, req.period),
+
+    /// Computes one requested figure from the stored flows (`None`: no data).
+    async fn answer(&mut self, req: &FigureRequest) -> StoreResult<Option<f64>> {
+        let catalog = self.catalog;
+        let partner = req.partner_iso3.as_deref();
+        let product = req.product_key.as_deref();
+        let value_of =
+            |region: &str, partner: Option<&str>, product: Option<&str>, period: Period| {
+                spec_for(catalog, req, region, partner, product, period)
             };
-            let Some(base_spec) = base_spec else {
-                return Ok(None);
-            };
-            if !aggregates::covers(db, catalog, &base_spec).await? {
-                return Ok(None);
+        let Some(spec) = value_of(&req.region_code, partner, product, req.period) else {
+            return Ok(None);
+        };
+        let Some(value) = self.covered_total(&spec).await? else {
+            return Ok(None);
+        };
+        Ok(match &req.what {
+            FigureKind::Value => value,
+            FigureKind::ShareOf(base) => {
+                let base_spec = match base {
+                    ShareBase::Region(code) => value_of(code, partner, product, req.period),
+                    ShareBase::AllPartners => value_of(&req.region_code, None, product, req.period),
+                    ShareBase::AllProducts => value_of(&req.region_code, partner, None, req.period),
+                };
+                let Some(base_spec) = base_spec else {
+                    return Ok(None);
+                };
+                match (value, self.covered_total(&base_spec).await?) {
+                    (Some(v), Some(Some(b))) if b > 0.0 => Some(100.0 * v / b),
+                    _ => None,
+                }
             }
-            match (value, aggregates::total(db, &base_spec).await?) {
-                (Some(v), Some(b)) if b > 0.0 => Some(100.0 * v / b),
-                _ => None,
+            FigureKind::Growth => {
+                let Ok(previous) = req.period.previous_year() else {
+                    return Ok(None);
+                };
+                let Some(prev_spec) = value_of(&req.region_code, partner, product, previous) else {
+                    return Ok(None);
+                };
+                match (value, self.covered_total(&prev_spec).await?) {
+                    (Some(v), Some(Some(p))) if p > 0.0 => Some(100.0 * (v / p - 1.0)),
+                    _ => None,
+                }
             }
-        }
-        FigureKind::Growth => {
-            let Ok(previous) = req.period.previous_year() else {
-                return Ok(None);
-            };
-            let Some(prev_spec) = value_of(&req.region_code, partner, product, previous) else {
-                return Ok(None);
-            };
-            if !aggregates::covers(db, catalog, &prev_spec).await? {
-                return Ok(None);
-            }
-            match (value, aggregates::total(db, &prev_spec).await?) {
-                (Some(v), Some(p)) if p > 0.0 => Some(100.0 * (v / p - 1.0)),
-                _ => None,
-            }
-        }
-    })
+        })
+    }
 }
 
 /// CLAIM_DATA: the claims' figures against the stored flows.
@@ -160,9 +178,14 @@ pub async fn claim_data(
     claims: &[Claim],
     scope: Option<&str>,
 ) -> StoreResult<Vec<Finding>> {
+    let mut figures = Figures {
+        db,
+        catalog,
+        known: HashMap::new(),
+    };
     let mut answers = Vec::new();
     for req in tradegraph_audit::data_requests(claims, scope) {
-        let value = answer(db, catalog, &req).await?;
+        let value = figures.answer(&req).await?;
         answers.push((req, value));
     }
     Ok(tradegraph_audit::check_claim_data(claims, &answers))
