@@ -615,10 +615,11 @@ fn per_cell_pages(
     Ok(Some(outer))
 }
 
+/// A count per parent.
 #[derive(Debug, FromQueryResult)]
-struct CountRow {
-    parent_key: String,
-    n: i64,
+pub(super) struct CountRow {
+    pub parent_key: String,
+    pub n: i64,
 }
 
 /// Flows matching `spec` for each parent, in one statement.

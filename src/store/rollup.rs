@@ -19,7 +19,9 @@ use super::StoreResult;
 use super::aggregates::{
     GroupBy, GroupRow, KeyDirectionSum, ParentGroupRow, SumRow, Totals, first_per_parent,
 };
-use super::flows::{FlowSpec, Parents, ProductScope, RegionScope, prefix_upper};
+use super::flows::{
+    CountRow as ParentCountRow, FlowSpec, Parents, ProductScope, RegionScope, prefix_upper,
+};
 
 fn col(name: &str) -> Expr {
     Expr::col(Alias::new(name))
@@ -189,12 +191,6 @@ pub async fn count(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<Opti
         .one(db)
         .await?;
     Ok(Some(row.map_or(0, |r| u64::try_from(r.n).unwrap_or(0))))
-}
-
-#[derive(Debug, FromQueryResult)]
-struct ParentCountRow {
-    parent_key: String,
-    n: i64,
 }
 
 /// [`count`] for each region parent (the country or states), in one statement.
