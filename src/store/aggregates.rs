@@ -202,20 +202,17 @@ pub async fn total(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<Opti
 }
 
 #[derive(Debug, FromQueryResult)]
-struct PeriodRow {
+struct CoverageRow {
     period_start: i32,
     period_end: i32,
-}
-
-#[derive(Debug, FromQueryResult)]
-struct RegionRow {
     k: String,
 }
 
 /// Whether the stored detail flows matching `spec` cover its whole period
 /// (every month) and its whole region (rows recorded for the region itself,
 /// or for every one of its children). A figure computed from partial data
-/// must not be compared with a published total.
+/// must not be compared with a published total. One statement: the distinct
+/// (period, child region) pairs of the flows.
 pub async fn covers(
     db: &DatabaseConnection,
     catalog: &super::catalog::Catalog,
@@ -228,47 +225,39 @@ pub async fn covers(
         detail_only: true,
         ..spec.clone()
     };
-    let backend = db.get_database_backend();
+    // The child level's code (a municipality is its own "child").
+    let child_len = match region.level {
+        RegionLevel::Country => 2,
+        RegionLevel::State => 5,
+        RegionLevel::Municipality => 5,
+    };
     let mut q = Query::select();
     q.distinct()
         .column(flow::Column::PeriodStart)
         .column(flow::Column::PeriodEnd)
-        .from(flow::Entity)
-        .cond_where(spec.condition());
-    let mut months = std::collections::BTreeSet::new();
-    for r in PeriodRow::find_by_statement(backend.build(&q))
-        .all(db)
-        .await?
-    {
-        let mut m = r.period_start;
-        while m <= r.period_end {
-            months.insert(m);
-            m = if m % 100 == 12 { m + 89 } else { m + 1 };
-        }
-    }
-    if months.len() as i32 != period.months() {
-        return Ok(false);
-    }
-    let child_len = match region.level {
-        RegionLevel::Country => "2",
-        RegionLevel::State => "5",
-        RegionLevel::Municipality => return Ok(true),
-    };
-    let mut q = Query::select();
-    q.distinct()
         .expr_as(
             Expr::cust(format!("SUBSTR(region_code, 1, {child_len})")),
             Alias::new("k"),
         )
         .from(flow::Entity)
         .cond_where(spec.condition());
-    let keys: std::collections::HashSet<String> = RegionRow::find_by_statement(backend.build(&q))
+    let rows = CoverageRow::find_by_statement(db.get_database_backend().build(&q))
         .all(db)
-        .await?
-        .into_iter()
-        .map(|r| r.k)
-        .collect();
-    if keys.contains(&region.code) {
+        .await?;
+    let mut months = std::collections::BTreeSet::new();
+    let mut keys = std::collections::HashSet::new();
+    for r in rows {
+        let mut m = r.period_start;
+        while m <= r.period_end {
+            months.insert(m);
+            m = if m % 100 == 12 { m + 89 } else { m + 1 };
+        }
+        keys.insert(r.k);
+    }
+    if months.len() as i32 != period.months() {
+        return Ok(false);
+    }
+    if region.level == RegionLevel::Municipality || keys.contains(&region.code) {
         return Ok(true);
     }
     let children: Vec<_> = catalog.region_children(&region.code).collect();
