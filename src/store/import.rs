@@ -11,7 +11,7 @@ use sea_orm::{
     EntityTrait, Statement, TransactionTrait, Value,
 };
 use serde::Serialize;
-use tracing::info;
+use tracing::{info, warn};
 use tradegraph_ingest::{FlowRecord, LabelMismatch, ReaderOptions, RowError, SkippedRow};
 
 use super::catalog::{self, Catalog};
@@ -172,7 +172,11 @@ pub async fn import<R: Read>(
             if backend == DbBackend::Postgres && report.inserted >= ANALYZE_AFTER_ROWS {
                 // Statistics for the new rows now, not when autovacuum gets
                 // to them: the planner picks index plans by row estimates.
-                db.execute_unprepared("ANALYZE flows, flow_rollup").await?;
+                // The rows are committed: a failure here only delays the
+                // statistics until autovacuum, so it is logged, not returned.
+                if let Err(e) = db.execute_unprepared("ANALYZE flows, flow_rollup").await {
+                    warn!(error = %e, "ANALYZE after the import failed");
+                }
             }
             report.committed = true;
             report.label_run_id = super::audit::record_import_findings(
