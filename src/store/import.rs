@@ -125,80 +125,93 @@ pub async fn import<R: Read>(
         .map_err(|e| StoreError::invalid("file", "format", e.to_string()))?;
     let backend = db.get_database_backend();
     let txn = db.begin().await?;
-    let cache = match backend {
-        DbBackend::Sqlite => Some(sqlite_grow_cache(&txn).await?),
-        _ => None,
-    };
-    let set_aside = match bulk_mode(&txn, options).await {
-        Ok(true) => match set_indexes_aside(&txn, backend).await {
-            Ok(definitions) => definitions,
-            Err(e) => {
-                txn.rollback().await?;
-                return Err(e);
+    let (mut report, reader_bytes, mut progress) =
+        match write_all(&txn, backend, catalog, reader, options, progress).await {
+            Ok(Written::Ready(report, bytes, progress)) => {
+                txn.commit().await?;
+                (report, bytes, progress)
             }
-        },
-        Ok(false) => Vec::new(),
-        Err(e) => {
-            txn.rollback().await?;
-            return Err(e);
-        }
-    };
-    let outcome = import_rows(&txn, backend, catalog, reader, options, progress).await;
-    if let Some(previous) = cache {
-        let restored = txn
-            .execute_unprepared(&format!("PRAGMA cache_size = {previous}"))
-            .await;
-        if let (Err(e), Ok(_)) = (restored, &outcome) {
-            txn.rollback().await?;
-            return Err(e.into());
-        }
-    }
-    match outcome {
-        Ok((mut report, reader_bytes, mut progress, touched)) => {
-            if report.error_count > 0 && !options.skip_invalid {
+            Ok(Written::Rejected(mut report)) => {
                 txn.rollback().await?;
                 report.inserted = 0;
                 return Ok(report);
             }
-            if let Err(e) = rebuild_indexes(&txn, backend, &set_aside).await {
+            Err(e) => {
                 txn.rollback().await?;
                 return Err(e);
             }
-            if let Err(e) = touched.refresh_rollup(&txn).await {
-                txn.rollback().await?;
-                return Err(e);
-            }
-            txn.commit().await?;
-            if backend == DbBackend::Postgres && report.inserted >= ANALYZE_AFTER_ROWS {
-                // Statistics for the new rows now, not when autovacuum gets
-                // to them: the planner picks index plans by row estimates.
-                // The rows are committed: a failure here only delays the
-                // statistics until autovacuum, so it is logged, not returned.
-                if let Err(e) = db.execute_unprepared("ANALYZE flows, flow_rollup").await {
-                    warn!(error = %e, "ANALYZE after the import failed");
-                }
-            }
-            report.committed = true;
-            report.label_run_id = super::audit::record_import_findings(
-                db,
-                super::audit::label_findings(&report.label_mismatches),
-            )
-            .await?
-            .map(|run| run.id);
-            progress(reader_bytes);
-            info!(
-                rows = report.rows_read,
-                inserted = report.inserted,
-                errors = report.error_count,
-                "import finished"
-            );
-            Ok(report)
-        }
-        Err(e) => {
-            txn.rollback().await?;
-            Err(e)
+        };
+    if backend == DbBackend::Postgres && report.inserted >= ANALYZE_AFTER_ROWS {
+        // Statistics for the new rows now, not when autovacuum gets to them:
+        // the planner picks index plans by row estimates. The rows are
+        // committed: a failure here only delays the statistics until
+        // autovacuum, so it is logged, not returned.
+        if let Err(e) = db.execute_unprepared("ANALYZE flows, flow_rollup").await {
+            warn!(error = %e, "ANALYZE after the import failed");
         }
     }
+    report.committed = true;
+    report.label_run_id = super::audit::record_import_findings(
+        db,
+        super::audit::label_findings(&report.label_mismatches),
+    )
+    .await?
+    .map(|run| run.id);
+    progress(reader_bytes);
+    info!(
+        rows = report.rows_read,
+        inserted = report.inserted,
+        errors = report.error_count,
+        "import finished"
+    );
+    Ok(report)
+}
+
+/// What [`write_all`] left in the transaction.
+enum Written<P> {
+    /// Everything written, indexes and rollup up to date: commit. Carries
+    /// the report, the bytes read and the progress callback.
+    Ready(ImportReport, u64, P),
+    /// Invalid rows and no `skip_invalid`: roll back.
+    Rejected(ImportReport),
+}
+
+/// Every write of an import, inside `txn`: the rows (with the indexes set
+/// aside for a bulk import, and rebuilt), then the rollup. The caller
+/// commits or rolls back.
+async fn write_all<R: Read, P: FnMut(u64)>(
+    txn: &DatabaseTransaction,
+    backend: DbBackend,
+    catalog: &Catalog,
+    reader: tradegraph_ingest::FlowReader<'_, R>,
+    options: ImportOptions,
+    progress: P,
+) -> StoreResult<Written<P>> {
+    let cache = match backend {
+        DbBackend::Sqlite => Some(sqlite_grow_cache(txn).await?),
+        _ => None,
+    };
+    let set_aside = if bulk_mode(txn, options).await? {
+        set_indexes_aside(txn, backend).await?
+    } else {
+        Vec::new()
+    };
+    let outcome = import_rows(txn, backend, catalog, reader, options, progress).await;
+    if let Some(previous) = cache {
+        let restored = txn
+            .execute_unprepared(&format!("PRAGMA cache_size = {previous}"))
+            .await;
+        if outcome.is_ok() {
+            restored?;
+        }
+    }
+    let (report, reader_bytes, progress, touched) = outcome?;
+    if report.error_count > 0 && !options.skip_invalid {
+        return Ok(Written::Rejected(report));
+    }
+    rebuild_indexes(txn, backend, &set_aside).await?;
+    touched.refresh_rollup(txn).await?;
+    Ok(Written::Ready(report, reader_bytes, progress))
 }
 
 /// Whether this import is large enough, against what is stored, to set the
