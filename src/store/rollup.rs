@@ -193,23 +193,26 @@ pub async fn count(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<Opti
     Ok(Some(row.map_or(0, |r| u64::try_from(r.n).unwrap_or(0))))
 }
 
+/// The parent key and a select over the all-products rows of `spec` for
+/// these region parents, when the rollup holds them.
+fn per_parent_totals(parents: &Parents, spec: &FlowSpec) -> Option<(Expr, SelectStatement)> {
+    let (key, scopes) = parents_scope(parents, spec)?;
+    let mut q = select();
+    q.cond_where(filter(spec, Rows::Totals)?).cond_where(scopes);
+    Some((Expr::cust(key), q))
+}
+
 /// [`count`] for each region parent (the country or states), in one statement.
 pub async fn counts_by_parent(
     db: &DatabaseConnection,
     parents: &Parents,
     spec: &FlowSpec,
 ) -> StoreResult<Option<HashMap<String, u64>>> {
-    let (Some((key, scopes)), Some(rows)) =
-        (parents_scope(parents, spec), filter(spec, Rows::Totals))
-    else {
+    let Some((key, mut q)) = per_parent_totals(parents, spec) else {
         return Ok(None);
     };
-    let key = Expr::cust(key);
-    let mut q = select();
     q.expr_as(key.clone(), Alias::new("parent_key"))
         .expr_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), Alias::new("n"))
-        .cond_where(rows)
-        .cond_where(scopes)
         .add_group_by([key]);
     let rows = ParentCountRow::find_by_statement(db.get_database_backend().build(&q))
         .all(db)
@@ -228,18 +231,12 @@ pub async fn region_totals(
     parents: &Parents,
     spec: &FlowSpec,
 ) -> StoreResult<Option<HashMap<String, Totals>>> {
-    let (Some((key, scopes)), Some(rows)) =
-        (parents_scope(parents, spec), filter(spec, Rows::Totals))
-    else {
+    let Some((key, mut q)) = per_parent_totals(parents, spec) else {
         return Ok(None);
     };
-    let key = Expr::cust(key);
-    let mut q = select();
     q.expr_as(key.clone(), Alias::new("k"))
         .column(Alias::new("direction"))
         .expr_as(col("value").sum(), Alias::new("v"))
-        .cond_where(rows)
-        .cond_where(scopes)
         .add_group_by([key, col("direction")]);
     let rows = KeyDirectionSum::find_by_statement(db.get_database_backend().build(&q))
         .all(db)
