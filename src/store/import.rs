@@ -210,7 +210,7 @@ async fn write_all<R: Read, P: FnMut(u64)>(
         return Ok(Written::Rejected(report));
     }
     rebuild_indexes(txn, backend, &set_aside).await?;
-    touched.refresh_rollup(txn).await?;
+    touched.refresh(txn).await?;
     Ok(Written::Ready(report, reader_bytes, progress))
 }
 
@@ -359,44 +359,6 @@ async fn sqlite_grow_cache(txn: &DatabaseTransaction) -> StoreResult<i64> {
     Ok(previous)
 }
 
-/// Years and states an import wrote flows for: the rollup rows to refresh.
-#[derive(Default)]
-struct Touched {
-    years: std::collections::BTreeSet<i32>,
-    states: std::collections::BTreeSet<String>,
-}
-
-impl Touched {
-    fn add(&mut self, r: &FlowRecord) {
-        let (start, end) = (r.period.start(), r.period.end());
-        if start.year() == end.year() {
-            self.years.insert(start.year());
-        }
-        self.states
-            .insert(r.region_code.get(..2).unwrap_or(&r.region_code).to_owned());
-    }
-
-    async fn refresh_rollup(&self, txn: &DatabaseTransaction) -> StoreResult<()> {
-        let years: Vec<i32> = self.years.iter().copied().collect();
-        let states: Vec<String> = self.states.iter().cloned().collect();
-        if txn.get_database_backend() == DbBackend::Postgres {
-            // Room to group a year's flows in a hash table instead of
-            // sorting them on disk, for this transaction only.
-            txn.execute_unprepared("SET LOCAL work_mem = '256MB'")
-                .await?;
-        }
-        let started = std::time::Instant::now();
-        migration::rollup::refresh(txn, Some(&years), Some(&states)).await?;
-        info!(
-            years = years.len(),
-            states = states.len(),
-            seconds = started.elapsed().as_secs_f64(),
-            "yearly rollup refreshed"
-        );
-        Ok(())
-    }
-}
-
 /// Reads every row and writes the valid ones in batches, inside `txn`;
 /// the caller commits or rolls back.
 async fn import_rows<R: Read, P: FnMut(u64)>(
@@ -406,13 +368,13 @@ async fn import_rows<R: Read, P: FnMut(u64)>(
     mut reader: tradegraph_ingest::FlowReader<'_, R>,
     options: ImportOptions,
     mut progress: P,
-) -> StoreResult<(ImportReport, u64, P, Touched)> {
+) -> StoreResult<(ImportReport, u64, P, super::rollup::Touched)> {
     let batch_size = match backend {
         DbBackend::Postgres => PG_BATCH,
         _ => BATCH,
     };
     let mut report = ImportReport::default();
-    let mut touched = Touched::default();
+    let mut touched = super::rollup::Touched::default();
     let mut ids = source_ids(txn).await?;
     let mut batch: Vec<FlowRecord> = Vec::with_capacity(batch_size);
     let mut writing = true;
@@ -464,7 +426,9 @@ async fn import_rows<R: Read, P: FnMut(u64)>(
                 });
             }
             report.inserted += batch.len() as u64;
-            batch.iter().for_each(|r| touched.add(r));
+            for r in &batch {
+                touched.add(r.period.start().key(), r.period.end().key(), &r.region_code);
+            }
             batch.clear();
             progress(reader.bytes_read());
         }

@@ -317,3 +317,46 @@ pub(super) async fn top_by_parent(
             .await?,
     ))
 }
+
+/// The years and states that written flows touch: the rollup rows to
+/// refresh, inside the transaction that wrote them.
+#[derive(Default)]
+pub struct Touched {
+    years: std::collections::BTreeSet<i32>,
+    states: std::collections::BTreeSet<String>,
+}
+
+impl Touched {
+    /// A flow by its period keys (`YYYYMM`) and region code. Flows across a
+    /// new year are in no yearly row, so they add no year.
+    pub fn add(&mut self, period_start: i32, period_end: i32, region_code: &str) {
+        if period_start / 100 == period_end / 100 {
+            self.years.insert(period_start / 100);
+        }
+        self.states
+            .insert(region_code.get(..2).unwrap_or(region_code).to_owned());
+    }
+
+    pub async fn refresh<C: sea_orm::ConnectionTrait>(&self, db: &C) -> StoreResult<()> {
+        let years: Vec<i32> = self.years.iter().copied().collect();
+        let states: Vec<String> = self.states.iter().cloned().collect();
+        if years.is_empty() {
+            return Ok(());
+        }
+        if db.get_database_backend() == sea_orm::DbBackend::Postgres {
+            // Room to group a year's flows in a hash table instead of
+            // sorting them on disk, for this transaction only.
+            db.execute_unprepared("SET LOCAL work_mem = '256MB'")
+                .await?;
+        }
+        let started = std::time::Instant::now();
+        migration::rollup::refresh(db, Some(&years), Some(&states)).await?;
+        tracing::info!(
+            years = years.len(),
+            states = states.len(),
+            seconds = started.elapsed().as_secs_f64(),
+            "yearly rollup refreshed"
+        );
+        Ok(())
+    }
+}

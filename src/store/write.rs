@@ -131,21 +131,11 @@ pub(super) fn duplicate(err: DbErr) -> StoreError {
 /// Brings the yearly rollup up to date with changed flows, inside the
 /// transaction that changed them.
 async fn refresh_rollup<C: ConnectionTrait>(db: &C, changed: &[&flow::Model]) -> StoreResult<()> {
-    let mut years: Vec<i32> = changed
-        .iter()
-        .filter(|f| f.period_start / 100 == f.period_end / 100)
-        .map(|f| f.period_start / 100)
-        .collect();
-    years.sort_unstable();
-    years.dedup();
-    let mut states: Vec<String> = changed
-        .iter()
-        .map(|f| f.region_code.get(..2).unwrap_or(&f.region_code).to_owned())
-        .collect();
-    states.sort_unstable();
-    states.dedup();
-    migration::rollup::refresh(db, Some(&years), Some(&states)).await?;
-    Ok(())
+    let mut touched = super::rollup::Touched::default();
+    for f in changed {
+        touched.add(f.period_start, f.period_end, &f.region_code);
+    }
+    touched.refresh(db).await
 }
 
 pub async fn create_flow(
