@@ -141,3 +141,50 @@ pub async fn refresh<C: ConnectionTrait>(
     }
     Ok(())
 }
+
+/// Where one flow lands in the rollup: what [`grouped_flows`] computes in
+/// SQL, for writers that sum new flows as they read them (imports) instead
+/// of re-reading the table. Keep the two in step; the import tests compare
+/// the rollup an import leaves with a [`refresh`] from the flows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cell<'a> {
+    /// [`COUNTRY_SCOPE`] for the country's own flows, else the state code.
+    pub scope: &'a str,
+    pub year: i32,
+    pub product_key: &'a str,
+    /// The flow names a partner and a product (not `WLD`, not `TOTAL`).
+    pub detail: bool,
+}
+
+/// The cell of a flow, by its columns; `None` for a flow across a new year,
+/// which no yearly row holds. The flow also counts in its scope's
+/// [`ALL_PRODUCTS_KEY`] row, and a state's flow in the country's rows.
+pub fn cell<'a>(
+    region_code: &'a str,
+    period_start: i32,
+    period_end: i32,
+    classification: &str,
+    product_code: &'a str,
+    partner_iso3: &str,
+) -> Option<Cell<'a>> {
+    let year = period_start / 100;
+    if year != period_end / 100 {
+        return None;
+    }
+    let scope = if region_code == COUNTRY_SCOPE {
+        COUNTRY_SCOPE
+    } else {
+        region_code.get(..2).unwrap_or(region_code)
+    };
+    let product_key = if classification == "HS" && product_code != "TOTAL" {
+        product_code.get(..4).unwrap_or(product_code)
+    } else {
+        product_code
+    };
+    Some(Cell {
+        scope,
+        year,
+        product_key,
+        detail: partner_iso3 != "WLD" && product_code != "TOTAL",
+    })
+}

@@ -437,6 +437,14 @@ impl CatalogHandle {
 
 /// Marks the catalogues changed, so every replica reloads them.
 pub async fn bump_version<C: sea_orm::ConnectionTrait>(db: &C) -> StoreResult<()> {
+    db.execute_raw(bump_version_statement(db.get_database_backend()))
+        .await?;
+    Ok(())
+}
+
+/// The statement [`bump_version`] runs, for writers on their own connection.
+pub fn bump_version_statement(backend: sea_orm::DbBackend) -> sea_orm::Statement {
+    use sea_orm::QueryTrait;
     let version = format!(
         "{}",
         std::time::SystemTime::now()
@@ -453,7 +461,5 @@ pub async fn bump_version<C: sea_orm::ConnectionTrait>(db: &C) -> StoreResult<()
             .update_column(meta::Column::Value)
             .to_owned(),
     )
-    .exec(db)
-    .await?;
-    Ok(())
+    .build(backend)
 }

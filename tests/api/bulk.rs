@@ -42,6 +42,28 @@ async fn flow_indexes(app: &TestApp) -> Vec<String> {
         .collect()
 }
 
+/// The foreign keys of `flows`, as `column -> table`, sorted.
+async fn flow_foreign_keys(app: &TestApp) -> Vec<String> {
+    let db = &app.state.db.conn;
+    let backend = db.get_database_backend();
+    let sql = match backend {
+        sea_orm::DbBackend::Postgres => {
+            "SELECT pg_get_constraintdef(k.oid) AS name FROM pg_constraint k \
+             JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace \
+             WHERE t.relname = 'flows' AND n.nspname = current_schema() AND k.contype = 'f' ORDER BY 1"
+        }
+        _ => {
+            "SELECT \"from\" || ' -> ' || \"table\" AS name FROM pragma_foreign_key_list('flows') ORDER BY 1"
+        }
+    };
+    db.query_all_raw(Statement::from_string(backend, sql))
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.try_get::<String>("", "name").unwrap())
+        .collect()
+}
+
 async fn flow_count(app: &TestApp) -> u64 {
     app.data("{ flows(first: 0) { totalCount } }", json!({}))
         .await["flows"]["totalCount"]
@@ -64,6 +86,8 @@ fn rows(region: &str, n: usize) -> String {
 async fn bulk_import_rebuilds_every_index(app: TestApp) {
     let before = flow_indexes(&app).await;
     assert!(before.len() >= 5, "the migrations' indexes: {before:?}");
+    let keys = flow_foreign_keys(&app).await;
+    assert_eq!(keys.len(), 1, "the source key: {keys:?}");
     let count = flow_count(&app).await;
     let state_count = state_flows(&app).await;
     let catalog = app.state.catalog.snapshot();
@@ -78,6 +102,11 @@ async fn bulk_import_rebuilds_every_index(app: TestApp) {
     .unwrap();
     assert!(report.committed, "{report:?}");
     assert_eq!(flow_indexes(&app).await, before);
+    assert_eq!(
+        flow_foreign_keys(&app).await,
+        keys,
+        "the foreign key is back"
+    );
     assert_eq!(flow_count(&app).await, count + 12);
     // Queryable through the rebuilt indexes and the refreshed rollup.
     let total = app
@@ -133,4 +162,5 @@ async fn bulk_import_refuses_a_stored_key_and_writes_nothing(app: TestApp) {
     );
     assert_eq!(flow_count(&app).await, count, "nothing written");
     assert_eq!(flow_indexes(&app).await, before, "indexes back");
+    assert_eq!(flow_foreign_keys(&app).await.len(), 1, "foreign key back");
 }

@@ -11,6 +11,8 @@ crate::on_both!(
     duplicate_flow_key_is_refused,
     import_is_all_or_nothing_and_names_row_column_rule,
     import_skip_invalid_writes_the_good_rows,
+    import_refuses_a_stored_key_naming_its_line,
+    import_registers_a_source_met_midway,
 );
 
 const CREATE: &str = "mutation($i: CreateFlowInput!) { createFlow(input: $i) { id period direction value currency region { code } product { code } partner { iso3 } source { code } } }";
@@ -174,4 +176,91 @@ async fn import_skip_invalid_writes_the_good_rows(app: TestApp) {
         "{body}"
     );
     assert_eq!(flow_count(&app).await, before + 2);
+}
+
+async fn import_refuses_a_stored_key_naming_its_line(app: TestApp) {
+    app.import(&format!(
+        "{HEADER}2024-10,EXPORT,02004,USA,HS,854231,100,USD,manual\n"
+    ))
+    .await;
+    let before = flow_count(&app).await;
+    // Line 3 repeats the stored key (only the value differs).
+    let csv = format!(
+        "{HEADER}2024-11,EXPORT,02004,USA,HS,854231,100,USD,manual\n2024-10,EXPORT,02004,USA,HS,854231,999,USD,manual\n"
+    );
+    let body = app
+        .gql_admin(
+            "mutation($c: String!) { importFlows(csv: $c) { committed } }",
+            json!({ "c": csv }),
+        )
+        .await;
+    assert_eq!(error_code(&body), "BAD_USER_INPUT", "{body}");
+    let error = &body["errors"][0];
+    assert_eq!(error["extensions"]["rule"], "DUPLICATE_FLOW", "{body}");
+    // PostgreSQL names the row (`line 3`); SQLite the batch (`lines 2–3`).
+    let field = error["extensions"]["field"].as_str().unwrap();
+    assert!(
+        field.starts_with("line") && field.ends_with('3'),
+        "names the line: {body}"
+    );
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was written"),
+        "{body}"
+    );
+    assert_eq!(flow_count(&app).await, before, "nothing was written");
+}
+
+/// A source the catalogue lacks is registered where the file first names
+/// it, and the rows before and after it are all written.
+async fn import_registers_a_source_met_midway(app: TestApp) {
+    let before = flow_count(&app).await;
+    let csv = format!(
+        "{HEADER}2024-10,EXPORT,02004,USA,HS,854231,1,USD,manual\n\
+         2024-10,EXPORT,02004,USA,HS,854239,2,USD,customs-feed\n\
+         2024-10,EXPORT,02004,USA,HS,870899,3,USD,manual\n\
+         2024-11,EXPORT,02004,USA,HS,870899,4,USD,customs-feed\n"
+    );
+    let imported = app.import(&csv).await;
+    assert_eq!(imported["inserted"], json!(4), "{imported}");
+    assert_eq!(flow_count(&app).await, before + 4);
+    // What the server's catalogue poll does every few seconds.
+    app.state
+        .catalog
+        .refresh_if_changed(&app.state.db.conn)
+        .await
+        .unwrap();
+    let flows = app
+        .data(
+            r#"{ region(code: "02004") { flows(filter: { period: "2024-10/2024-11" }, first: 50) { nodes { value source { code } } } } }"#,
+            json!({}),
+        )
+        .await;
+    let mut seen: Vec<(i64, String)> = flows["region"]["flows"]["nodes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{flows:#}"))
+        .iter()
+        .map(|n| {
+            (
+                n["value"].as_f64().unwrap() as i64,
+                n["source"]["code"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{n}"))
+                    .to_owned(),
+            )
+        })
+        .filter(|(v, _)| *v <= 4)
+        .collect();
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            (1, "manual".to_owned()),
+            (2, "customs-feed".to_owned()),
+            (3, "manual".to_owned()),
+            (4, "customs-feed".to_owned())
+        ]
+    );
 }

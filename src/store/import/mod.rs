@@ -1,0 +1,412 @@
+//! Streaming CSV imports into the flows table, in one transaction: a bad
+//! row rejects the whole file (unless invalid rows are skipped on request),
+//! and LABEL_CODE findings are recorded once the rows are committed.
+//!
+//! The rows stream to the database while the file is still being read
+//! (PostgreSQL's `COPY`, SQLite's multi-row `INSERT`), the yearly rollup is
+//! summed in memory on the way ([`sums`]), and a large import into a table
+//! not much larger sets the secondary indexes aside and rebuilds them before
+//! commit.
+
+mod rows;
+mod sums;
+mod txn;
+
+use std::io::Read;
+
+use entity::source;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ActiveValue::Set, ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, QueryTrait,
+};
+use serde::Serialize;
+use tracing::{info, warn};
+use tradegraph_ingest::{FlowReader, LabelMismatch, ReaderOptions, RowError, SkippedRow};
+
+use super::catalog::{self, Catalog};
+use super::write::duplicate;
+use super::{StoreError, StoreResult};
+use sums::Sums;
+use txn::Txn;
+
+/// The outcome of an import. `errors` non-empty means nothing was written
+/// (unless invalid rows were skipped on request).
+#[derive(Debug, Default, Serialize)]
+pub struct ImportReport {
+    pub rows_read: u64,
+    pub inserted: u64,
+    /// Rows rejected; at most [`MAX_REPORTED_ERRORS`] are kept.
+    pub errors: Vec<RowError>,
+    pub error_count: u64,
+    /// Rows left out by design (e.g. aggregate partners in Data México files).
+    pub skipped: Vec<SkippedRow>,
+    /// Labels that do not name their codes (`LABEL_CODE` findings).
+    pub label_mismatches: Vec<LabelMismatch>,
+    pub committed: bool,
+    /// The audit run holding the LABEL_CODE findings, when there were any.
+    pub label_run_id: Option<i64>,
+}
+
+pub const MAX_REPORTED_ERRORS: usize = 100;
+
+/// Imports of at least this many rows refresh PostgreSQL's statistics.
+const ANALYZE_AFTER_ROWS: u64 = 10_000;
+
+/// Page cache an import may use on SQLite (KiB, as `PRAGMA cache_size`
+/// takes it when negative): index pages stay in memory instead of being
+/// re-read for every batch. Restored when the import ends.
+const SQLITE_IMPORT_CACHE_KIB: i64 = 256 * 1024;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Write the valid rows and report the invalid ones, instead of
+    /// rejecting the whole file.
+    pub skip_invalid: bool,
+    /// The input's size in bytes, when known: a large import into a table
+    /// that is not much larger sets the flow indexes aside and rebuilds them
+    /// before committing (see [`BULK_MIN_ROWS`]).
+    pub size_hint: Option<u64>,
+}
+
+/// Bulk mode starts at this many expected rows…
+pub const BULK_MIN_ROWS: u64 = 100_000;
+/// …when the table holds at most this many times as many rows already:
+/// rebuilding an index costs about a fifth of maintaining it row by row.
+const BULK_MAX_EXISTING_RATIO: u64 = 2;
+/// Bytes per row of a typical flow CSV, to turn a file size into rows.
+const BYTES_PER_ROW: u64 = 56;
+
+/// The file's rows as the writers take them: valid records in order, while
+/// invalid ones are counted and kept for the report. Without
+/// `skip_invalid`, the first invalid row ends the records; the rest of the
+/// file is still read, to report its other invalid rows.
+pub(super) struct Rows<'c, R: Read> {
+    reader: FlowReader<'c, R>,
+    catalog: &'c Catalog,
+    skip_invalid: bool,
+    report: ImportReport,
+}
+
+impl<R: Read> Rows<'_, R> {
+    fn next(&mut self) -> Option<tradegraph_ingest::FlowRecord> {
+        loop {
+            match self.reader.next()? {
+                Ok(record) => {
+                    self.report
+                        .label_mismatches
+                        .extend(record.label_mismatches(self.catalog));
+                    if !self.rejected() {
+                        return Some(record);
+                    }
+                }
+                Err(e) => {
+                    self.report.error_count += 1;
+                    if self.report.errors.len() < MAX_REPORTED_ERRORS {
+                        self.report.errors.push(e);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The file has an invalid row and invalid rows are not to be skipped:
+    /// nothing may be written.
+    fn rejected(&self) -> bool {
+        self.report.error_count > 0 && !self.skip_invalid
+    }
+
+    fn bytes_read(&self) -> u64 {
+        self.reader.bytes_read()
+    }
+}
+
+/// Streams a flow CSV into the database in one transaction.
+/// `progress` is called with the bytes read so far as the rows are written.
+pub async fn import<R: Read>(
+    db: &DatabaseConnection,
+    catalog: &Catalog,
+    input: R,
+    options: ImportOptions,
+    mut progress: impl FnMut(u64),
+) -> StoreResult<ImportReport> {
+    let reader = tradegraph_ingest::reader_with_options(input, catalog, ReaderOptions::default())
+        .map_err(|e| StoreError::invalid("file", "format", e.to_string()))?;
+    let mut rows = Rows {
+        reader,
+        catalog,
+        skip_invalid: options.skip_invalid,
+        report: ImportReport::default(),
+    };
+    let mut txn = Txn::begin(db).await?;
+    let backend = txn.backend();
+    let written = write_all(&mut txn, &mut rows, options, &mut progress).await;
+    let inserted = match written {
+        Ok(inserted) if !rows.rejected() => {
+            txn.commit().await?;
+            inserted
+        }
+        outcome => {
+            if let Err(e) = txn.rollback().await {
+                warn!(error = %e, "rolling back the import failed");
+            }
+            outcome?;
+            rows.report.rows_read = rows.reader.rows_read();
+            rows.report.skipped = rows.reader.skipped().to_vec();
+            return Ok(rows.report);
+        }
+    };
+    let mut report = rows.report;
+    report.inserted = inserted;
+    report.rows_read = rows.reader.rows_read();
+    report.skipped = rows.reader.skipped().to_vec();
+    report.committed = true;
+    if backend == DbBackend::Postgres && report.inserted >= ANALYZE_AFTER_ROWS {
+        // Statistics for the new rows now, not when autovacuum gets to them:
+        // the planner picks index plans by row estimates. The rows are
+        // committed: a failure here only delays the statistics until
+        // autovacuum, so it is logged, not returned.
+        if let Err(e) = db.execute_unprepared("ANALYZE flows, flow_rollup").await {
+            warn!(error = %e, "ANALYZE after the import failed");
+        }
+    }
+    report.label_run_id = super::audit::record_import_findings(
+        db,
+        super::audit::label_findings(&report.label_mismatches),
+    )
+    .await?
+    .map(|run| run.id);
+    progress(rows.reader.bytes_read());
+    info!(
+        rows = report.rows_read,
+        inserted = report.inserted,
+        errors = report.error_count,
+        "import finished"
+    );
+    Ok(report)
+}
+
+/// Every write of an import, inside `txn`: the rows (with the indexes set
+/// aside for a bulk import, and rebuilt), then the rollup. Returns the rows
+/// written; the caller commits, or rolls back when the rows were rejected.
+async fn write_all<R: Read>(
+    txn: &mut Txn,
+    rows: &mut Rows<'_, R>,
+    options: ImportOptions,
+    progress: &mut impl FnMut(u64),
+) -> StoreResult<u64> {
+    let cache = match txn {
+        Txn::Sqlite(_) => Some(sqlite_grow_cache(txn).await?),
+        Txn::Postgres(_) => None,
+    };
+    let set_aside = if bulk_mode(txn, options).await? {
+        set_indexes_aside(txn).await?
+    } else {
+        Vec::new()
+    };
+    let mut sums = Sums::default();
+    let started = std::time::Instant::now();
+    let outcome = rows::write(txn, rows, &mut sums, progress).await;
+    if let Some(previous) = cache {
+        let restored = txn
+            .execute(&format!("PRAGMA cache_size = {previous}"))
+            .await;
+        if outcome.is_ok() {
+            restored?;
+        }
+    }
+    let inserted = outcome?;
+    if rows.rejected() {
+        return Ok(0);
+    }
+    info!(
+        rows = inserted,
+        seconds = started.elapsed().as_secs_f64(),
+        "rows written"
+    );
+    restore_indexes(txn, &set_aside).await?;
+    let started = std::time::Instant::now();
+    let merged = sums.merge(txn).await?;
+    info!(
+        rows = merged,
+        seconds = started.elapsed().as_secs_f64(),
+        "yearly rollup updated"
+    );
+    Ok(inserted)
+}
+
+/// Whether this import is large enough, against what is stored, to set the
+/// indexes aside.
+async fn bulk_mode(txn: &mut Txn, options: ImportOptions) -> StoreResult<bool> {
+    let expected = options.size_hint.unwrap_or(0) / BYTES_PER_ROW;
+    if expected < BULK_MIN_ROWS {
+        return Ok(false);
+    }
+    let stored = txn
+        .fetch_i64("SELECT COUNT(*) FROM flows")
+        .await?
+        .unwrap_or(i64::MAX);
+    Ok(u64::try_from(stored).unwrap_or(u64::MAX) <= expected * BULK_MAX_EXISTING_RATIO)
+}
+
+/// Drops the secondary indexes of `flows` (the primary key stays) and, on
+/// PostgreSQL, its foreign key, inside `txn`; returns the statements that
+/// restore them, to be run before commit. Readers of `flows` wait for the
+/// import meanwhile: dropping an index locks the table until the
+/// transaction ends. The foreign key is checked once when it is restored
+/// instead of once per row, which on PostgreSQL is a query per row (more
+/// than twice the cost of the row itself, measured on a million rows).
+async fn set_indexes_aside(txn: &mut Txn) -> StoreResult<Vec<String>> {
+    let listing = match txn {
+        Txn::Postgres(_) => {
+            "SELECT c.relname::text AS name, pg_get_indexdef(i.indexrelid) AS definition
+             FROM pg_index i
+             JOIN pg_class c ON c.oid = i.indexrelid
+             JOIN pg_class t ON t.oid = i.indrelid
+             JOIN pg_namespace n ON n.oid = t.relnamespace
+             WHERE t.relname = 'flows' AND n.nspname = current_schema() AND NOT i.indisprimary
+             ORDER BY c.relname"
+        }
+        Txn::Sqlite(_) => {
+            "SELECT name, sql AS definition FROM sqlite_master
+             WHERE type = 'index' AND tbl_name = 'flows' AND sql IS NOT NULL
+             ORDER BY name"
+        }
+    };
+    let indexes: Vec<(String, String)> = txn.fetch_all(listing).await?;
+    let mut restore = Vec::with_capacity(indexes.len() + 1);
+    for (name, definition) in indexes {
+        txn.execute(&format!("DROP INDEX \"{name}\"")).await?;
+        restore.push(definition);
+    }
+    if let Txn::Postgres(_) = txn {
+        let keys: Vec<(String, String)> = txn
+            .fetch_all(
+                "SELECT k.conname::text, pg_get_constraintdef(k.oid)
+                 FROM pg_constraint k
+                 JOIN pg_class t ON t.oid = k.conrelid
+                 JOIN pg_namespace n ON n.oid = t.relnamespace
+                 WHERE t.relname = 'flows' AND n.nspname = current_schema() AND k.contype = 'f'
+                 ORDER BY k.conname",
+            )
+            .await?;
+        for (name, definition) in keys {
+            txn.execute(&format!("ALTER TABLE flows DROP CONSTRAINT \"{name}\""))
+                .await?;
+            restore.push(format!(
+                "ALTER TABLE flows ADD CONSTRAINT \"{name}\" {definition}"
+            ));
+        }
+    }
+    info!(
+        statements = restore.len(),
+        "bulk import: indexes and foreign keys set aside"
+    );
+    Ok(restore)
+}
+
+/// Recreates the indexes and keys [`set_indexes_aside`] dropped. A unique index that
+/// cannot be rebuilt means the file repeats a stored flow's key: reported as
+/// DUPLICATE_FLOW with that key.
+async fn restore_indexes(txn: &mut Txn, definitions: &[String]) -> StoreResult<()> {
+    if definitions.is_empty() {
+        return Ok(());
+    }
+    let started = std::time::Instant::now();
+    if let Txn::Postgres(_) = txn {
+        // Sorts for the index builds in memory, for this transaction only.
+        txn.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            .await?;
+    }
+    for definition in definitions {
+        // A savepoint, so that after a failed build the transaction can
+        // still look for the repeated key (PostgreSQL refuses every
+        // statement of an aborted transaction).
+        txn.execute("SAVEPOINT index_rebuild").await?;
+        if let Err(err) = txn.execute(definition).await {
+            txn.execute("ROLLBACK TO SAVEPOINT index_rebuild").await?;
+            return Err(match duplicate(err) {
+                StoreError::Invalid { .. } => repeated_key(txn).await?,
+                other => other,
+            });
+        }
+        txn.execute("RELEASE SAVEPOINT index_rebuild").await?;
+    }
+    info!(
+        statements = definitions.len(),
+        seconds = started.elapsed().as_secs_f64(),
+        "bulk import: indexes and foreign keys restored"
+    );
+    Ok(())
+}
+
+/// The DUPLICATE_FLOW error for a key stored twice, naming one such key.
+async fn repeated_key(txn: &mut Txn) -> StoreResult<StoreError> {
+    let rows: Vec<(i32, i32, String, String, String, String)> = txn
+        .fetch_all(
+            "SELECT period_start, period_end, direction, region_code, partner_iso3, product_code
+             FROM flows
+             GROUP BY region_code, direction, period_start, period_end, partner_iso3,
+                      classification, product_code, currency, source_id
+             HAVING COUNT(*) > 1
+             LIMIT 1",
+        )
+        .await?;
+    let key = match rows.into_iter().next() {
+        Some((start, end, direction, region, partner, product)) => {
+            format!("{start}–{end} {direction} {region} {partner} {product}")
+        }
+        None => "unknown".to_owned(),
+    };
+    Ok(StoreError::invalid(
+        "file",
+        "DUPLICATE_FLOW",
+        format!(
+            "a row repeats the key of a flow already stored (period, direction, region, partner, product: {key}); nothing was written"
+        ),
+    ))
+}
+
+/// Raises the SQLite page cache of the import's connection; returns the
+/// previous setting.
+async fn sqlite_grow_cache(txn: &mut Txn) -> StoreResult<i64> {
+    let previous = txn.fetch_i64("PRAGMA cache_size").await?.unwrap_or(-2000);
+    txn.execute(&format!("PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}"))
+        .await?;
+    Ok(previous)
+}
+
+/// Registers a source slug met in an import that the catalogue lacks, and
+/// marks the catalogues changed; returns every source's id by slug.
+async fn register_source(
+    txn: &mut Txn,
+    slug: &str,
+) -> StoreResult<std::collections::HashMap<String, i32>> {
+    let backend = txn.backend();
+    let insert = source::Entity::insert(source::ActiveModel {
+        code: Set(slug.to_owned()),
+        name: Set(format!("Imported source `{slug}`")),
+        publisher: Set("unknown".into()),
+        url: Set(None),
+        licence: Set("unknown".into()),
+        synthetic: Set(false),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::column(source::Column::Code)
+            .do_nothing()
+            .to_owned(),
+    )
+    .build(backend);
+    txn.execute(&insert.to_string()).await?;
+    txn.execute(&catalog::bump_version_statement(backend).to_string())
+        .await?;
+    source_ids(txn).await
+}
+
+async fn source_ids(txn: &mut Txn) -> StoreResult<std::collections::HashMap<String, i32>> {
+    Ok(txn
+        .fetch_all::<(String, i32)>("SELECT code, id FROM sources")
+        .await?
+        .into_iter()
+        .collect())
+}

@@ -1,0 +1,270 @@
+//! Writing an import's rows: one `COPY` stream on PostgreSQL, multi-row
+//! `INSERT`s on SQLite. Either way the file is read while the database
+//! writes what was sent before.
+
+use std::collections::HashMap;
+use std::io::{Read, Write as _};
+
+use sea_orm::sqlx::{self, AssertSqlSafe, Postgres, Sqlite, Transaction};
+use tradegraph_ingest::FlowRecord;
+
+use super::sums::Sums;
+use super::txn::{Txn, db_err};
+use super::{Rows, register_source, source_ids};
+use crate::store::write::duplicate;
+use crate::store::{StoreError, StoreResult};
+
+const FLOW_COLUMNS: &str = "period_start, period_end, direction, region_code, partner_iso3, \
+     classification, product_code, value, currency, source_id";
+
+/// Bytes of `COPY` data sent at a time: small enough to sit in the
+/// socket's buffer while the next rows are read.
+const COPY_CHUNK: usize = 128 * 1024;
+
+/// Rows per INSERT on SQLite: 10 parameters each keeps a statement under
+/// SQLite's 32,766-parameter limit.
+const SQLITE_ROWS: usize = 3_000;
+
+/// Writes every record of `rows` into `flows` and adds it to `sums`;
+/// returns the rows written. Stops early, writing nothing more, when the
+/// file turns out to be rejected.
+pub(super) async fn write<R: Read>(
+    txn: &mut Txn,
+    rows: &mut Rows<'_, R>,
+    sums: &mut Sums,
+    progress: &mut impl FnMut(u64),
+) -> StoreResult<u64> {
+    let mut ids = source_ids(txn).await?;
+    let mut carry = None;
+    let mut written = 0;
+    loop {
+        // A stream ends at the end of the file, or at a record whose source
+        // must first be registered (a statement of its own).
+        let (n, unknown) = match txn {
+            Txn::Postgres(tx) => copy(tx, rows, &ids, carry.take(), sums, progress).await?,
+            Txn::Sqlite(tx) => insert(tx, rows, &ids, carry.take(), sums, progress).await?,
+        };
+        written += n;
+        match unknown {
+            Some(record) if !rows.rejected() => {
+                ids = register_source(txn, &record.source).await?;
+                carry = Some(record);
+            }
+            _ => return Ok(written),
+        }
+    }
+}
+
+/// The rows one stream wrote, and the record it stopped at because its
+/// source is not registered yet.
+type Streamed = (u64, Option<FlowRecord>);
+
+/// One `COPY` of records until the end of the file or an unknown source.
+async fn copy<R: Read>(
+    tx: &mut Transaction<'static, Postgres>,
+    rows: &mut Rows<'_, R>,
+    ids: &HashMap<String, i32>,
+    mut carry: Option<FlowRecord>,
+    sums: &mut Sums,
+    progress: &mut impl FnMut(u64),
+) -> StoreResult<Streamed> {
+    let mut stream = tx
+        .copy_in_raw(&format!("COPY flows ({FLOW_COLUMNS}) FROM STDIN"))
+        .await
+        .map_err(db_err)?;
+    let mut buf: Vec<u8> = Vec::with_capacity(COPY_CHUNK + 512);
+    // The file line of each row sent, to name the row a clash is on.
+    let mut lines: Vec<u64> = Vec::new();
+    let mut unknown = None;
+    while let Some(record) = carry.take().or_else(|| rows.next()) {
+        let Some(&source_id) = ids.get(&record.source) else {
+            unknown = Some(record);
+            break;
+        };
+        copy_line(&mut buf, &record, source_id);
+        lines.push(record.line);
+        sums.add(&record, source_id);
+        if buf.len() >= COPY_CHUNK {
+            stream.send(buf.as_slice()).await.map_err(db_err)?;
+            buf.clear();
+            progress(rows.bytes_read());
+        }
+    }
+    if rows.rejected() {
+        stream
+            .abort("the file has invalid rows")
+            .await
+            .map_err(db_err)?;
+        return Ok((0, None));
+    }
+    if !buf.is_empty() {
+        stream.send(buf.as_slice()).await.map_err(db_err)?;
+    }
+    match stream.finish().await {
+        Ok(n) => Ok((n, unknown)),
+        Err(err) => Err(copy_clash(err, &lines)),
+    }
+}
+
+/// One row of `COPY … FROM STDIN` text: tab-separated, with `\`, tab and
+/// line breaks escaped in text.
+fn copy_line(buf: &mut Vec<u8>, r: &FlowRecord, source_id: i32) {
+    fn text(buf: &mut Vec<u8>, s: &str) {
+        for &b in s.as_bytes() {
+            match b {
+                b'\\' => buf.extend_from_slice(b"\\\\"),
+                b'\t' => buf.extend_from_slice(b"\\t"),
+                b'\n' => buf.extend_from_slice(b"\\n"),
+                b'\r' => buf.extend_from_slice(b"\\r"),
+                _ => buf.push(b),
+            }
+        }
+        buf.push(b'\t');
+    }
+    // Writing into a Vec cannot fail. `{}` prints the shortest text that
+    // reads back as the same f64.
+    let _ = write!(
+        buf,
+        "{}\t{}\t",
+        r.period.start().key(),
+        r.period.end().key()
+    );
+    text(buf, r.direction.as_str());
+    text(buf, &r.region_code);
+    text(buf, &r.partner_iso3);
+    text(buf, r.classification.as_str());
+    text(buf, &r.product_code);
+    let _ = write!(buf, "{}\t", r.value);
+    text(buf, r.currency.as_str());
+    let _ = writeln!(buf, "{source_id}");
+}
+
+/// A failed `COPY`: a repeated key becomes DUPLICATE_FLOW naming the file
+/// line and the key, as PostgreSQL reports them.
+fn copy_clash(err: sqlx::Error, lines: &[u64]) -> StoreError {
+    let (detail, line) = match &err {
+        sqlx::Error::Database(e) => {
+            let pg = e.try_downcast_ref::<sqlx::postgres::PgDatabaseError>();
+            // The context reads `COPY flows, line N`: the N-th row sent.
+            let line = pg
+                .and_then(|e| e.r#where())
+                .and_then(|w| w.rsplit("line ").next())
+                .and_then(|n| {
+                    n.trim_end_matches(|c: char| !c.is_ascii_digit())
+                        .parse::<usize>()
+                        .ok()
+                })
+                .and_then(|n| lines.get(n.checked_sub(1)?).copied());
+            (pg.and_then(|e| e.detail()).map(str::to_owned), line)
+        }
+        _ => (None, None),
+    };
+    match duplicate(db_err(err)) {
+        StoreError::Invalid { rule, .. } => StoreError::invalid(
+            line.map_or_else(|| "file".to_owned(), |l| format!("line {l}")),
+            rule,
+            format!(
+                "a row repeats the key of a flow already stored{}; nothing was written",
+                detail.map(|d| format!(" ({d})")).unwrap_or_default()
+            ),
+        ),
+        other => other,
+    }
+}
+
+/// Multi-row INSERTs of records until the end of the file or an unknown
+/// source. SQLite writes on the driver's own thread: each batch is written
+/// while the next one is read.
+async fn insert<R: Read>(
+    tx: &mut Transaction<'static, Sqlite>,
+    rows: &mut Rows<'_, R>,
+    ids: &HashMap<String, i32>,
+    mut carry: Option<FlowRecord>,
+    sums: &mut Sums,
+    progress: &mut impl FnMut(u64),
+) -> StoreResult<Streamed> {
+    let mut written = 0;
+    let (mut batch, mut unknown) = fill(rows, ids, &mut carry, sums);
+    while !batch.is_empty() && !rows.rejected() {
+        let first = batch[0].0.line;
+        let last = batch[batch.len() - 1].0.line;
+        let n = batch.len() as u64;
+        let statement = values(std::mem::take(&mut batch));
+        let read_ahead = unknown.is_none();
+        let (result, next) = futures::join!(statement.execute(&mut **tx), async {
+            read_ahead.then(|| fill(rows, ids, &mut carry, sums))
+        });
+        result.map_err(|err| match duplicate(db_err(err)) {
+            StoreError::Invalid { rule, .. } => StoreError::invalid(
+                format!("lines {first}–{last}"),
+                rule,
+                "a row repeats the key of a flow already stored (period, direction, region, partner, product, currency, source); nothing was written",
+            ),
+            other => other,
+        })?;
+        written += n;
+        progress(rows.bytes_read());
+        match next {
+            Some((b, u)) => (batch, unknown) = (b, u),
+            None => break,
+        }
+    }
+    if rows.rejected() {
+        return Ok((0, None));
+    }
+    Ok((written, unknown))
+}
+
+/// The next batch of records and their source ids, and the record it
+/// stopped at when that one's source is not registered.
+fn fill<R: Read>(
+    rows: &mut Rows<'_, R>,
+    ids: &HashMap<String, i32>,
+    carry: &mut Option<FlowRecord>,
+    sums: &mut Sums,
+) -> (Vec<(FlowRecord, i32)>, Option<FlowRecord>) {
+    let mut batch = Vec::with_capacity(SQLITE_ROWS);
+    while batch.len() < SQLITE_ROWS {
+        let Some(record) = carry.take().or_else(|| rows.next()) else {
+            break;
+        };
+        let Some(&source_id) = ids.get(&record.source) else {
+            return (batch, Some(record));
+        };
+        sums.add(&record, source_id);
+        batch.push((record, source_id));
+    }
+    (batch, None)
+}
+
+/// One multi-row INSERT of a batch.
+fn values(
+    batch: Vec<(FlowRecord, i32)>,
+) -> sqlx::query::Query<'static, Sqlite, sqlx::sqlite::SqliteArguments> {
+    let mut sql = String::with_capacity(64 + batch.len() * 24);
+    sql.push_str("INSERT INTO flows (");
+    sql.push_str(FLOW_COLUMNS);
+    sql.push_str(") VALUES ");
+    for i in 0..batch.len() {
+        sql.push_str(if i == 0 {
+            "(?,?,?,?,?,?,?,?,?,?)"
+        } else {
+            ",(?,?,?,?,?,?,?,?,?,?)"
+        });
+    }
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for (r, source_id) in batch {
+        query = query
+            .bind(r.period.start().key())
+            .bind(r.period.end().key())
+            .bind(r.direction.as_str())
+            .bind(r.region_code)
+            .bind(r.partner_iso3)
+            .bind(r.classification.as_str())
+            .bind(r.product_code)
+            .bind(r.value)
+            .bind(r.currency.as_str())
+            .bind(source_id);
+    }
+    query
+}
