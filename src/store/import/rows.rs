@@ -91,10 +91,11 @@ async fn copy<R: Read>(
         }
     }
     if rows.rejected() {
-        stream
-            .abort("the file has invalid rows")
-            .await
-            .map_err(db_err)?;
+        // The transaction is rolled back whatever the server answers (it
+        // may already have refused a row of the stream).
+        if let Err(e) = stream.abort("the file has invalid rows").await {
+            tracing::debug!(error = %e, "COPY of a rejected file ended with an error");
+        }
         return Ok((0, None));
     }
     if !buf.is_empty() {
@@ -145,14 +146,13 @@ fn copy_clash(err: sqlx::Error, lines: &[u64]) -> StoreError {
     let (detail, line) = match &err {
         sqlx::Error::Database(e) => {
             let pg = e.try_downcast_ref::<sqlx::postgres::PgDatabaseError>();
-            // The context reads `COPY flows, line N`: the N-th row sent.
+            // The context reads `COPY flows, line N…`: the N-th row sent.
             let line = pg
                 .and_then(|e| e.r#where())
-                .and_then(|w| w.rsplit("line ").next())
-                .and_then(|n| {
-                    n.trim_end_matches(|c: char| !c.is_ascii_digit())
-                        .parse::<usize>()
-                        .ok()
+                .and_then(|w| w.split_once("line "))
+                .and_then(|(_, rest)| {
+                    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+                    rest[..digits].parse::<usize>().ok()
                 })
                 .and_then(|n| lines.get(n.checked_sub(1)?).copied());
             (pg.and_then(|e| e.detail()).map(str::to_owned), line)
