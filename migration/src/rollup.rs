@@ -1,7 +1,7 @@
-//! The yearly rollup of the flows table, defined once: the migration that
-//! creates `flow_rollup` fills it with [`refresh`], and every write to `flows`
-//! (import, mutation) refreshes what it touched with it, in its own
-//! transaction.
+//! The yearly rollup of the flows table, defined here: the migration that
+//! creates `flow_rollup` fills it with [`refresh`], mutations refresh what
+//! they touched with it, and imports add the sums of their rows by [`cell`],
+//! the same definition in Rust; each inside the writer's own transaction.
 //!
 //! One row sums the flows of a calendar year (flows whose period lies inside
 //! it) for one scope, direction, classification, product key, currency,

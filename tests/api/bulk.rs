@@ -22,17 +22,13 @@ const LARGE: ImportOptions = ImportOptions {
     size_hint: Some(1 << 30),
 };
 
-/// The flow indexes' names and definitions, sorted.
-async fn flow_indexes(app: &TestApp) -> Vec<String> {
+/// The `name` column of one catalogue query per backend.
+async fn names(app: &TestApp, postgres: &str, sqlite: &str) -> Vec<String> {
     let db = &app.state.db.conn;
     let backend = db.get_database_backend();
     let sql = match backend {
-        sea_orm::DbBackend::Postgres => {
-            "SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'flows' ORDER BY 1"
-        }
-        _ => {
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'flows' ORDER BY 1"
-        }
+        sea_orm::DbBackend::Postgres => postgres,
+        _ => sqlite,
     };
     db.query_all_raw(Statement::from_string(backend, sql))
         .await
@@ -42,26 +38,26 @@ async fn flow_indexes(app: &TestApp) -> Vec<String> {
         .collect()
 }
 
-/// The foreign keys of `flows`, as `column -> table`, sorted.
+/// The flow indexes' names, sorted.
+async fn flow_indexes(app: &TestApp) -> Vec<String> {
+    names(
+        app,
+        "SELECT indexname AS name FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'flows' ORDER BY 1",
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'flows' ORDER BY 1",
+    )
+    .await
+}
+
+/// The foreign keys of `flows`, sorted.
 async fn flow_foreign_keys(app: &TestApp) -> Vec<String> {
-    let db = &app.state.db.conn;
-    let backend = db.get_database_backend();
-    let sql = match backend {
-        sea_orm::DbBackend::Postgres => {
-            "SELECT pg_get_constraintdef(k.oid) AS name FROM pg_constraint k \
-             JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace \
-             WHERE t.relname = 'flows' AND n.nspname = current_schema() AND k.contype = 'f' ORDER BY 1"
-        }
-        _ => {
-            "SELECT \"from\" || ' -> ' || \"table\" AS name FROM pragma_foreign_key_list('flows') ORDER BY 1"
-        }
-    };
-    db.query_all_raw(Statement::from_string(backend, sql))
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.try_get::<String>("", "name").unwrap())
-        .collect()
+    names(
+        app,
+        "SELECT pg_get_constraintdef(k.oid) AS name FROM pg_constraint k \
+         JOIN pg_class t ON t.oid = k.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace \
+         WHERE t.relname = 'flows' AND n.nspname = current_schema() AND k.contype = 'f' ORDER BY 1",
+        "SELECT \"from\" || ' -> ' || \"table\" AS name FROM pragma_foreign_key_list('flows') ORDER BY 1",
+    )
+    .await
 }
 
 async fn flow_count(app: &TestApp) -> u64 {
