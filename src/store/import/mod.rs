@@ -140,6 +140,8 @@ pub async fn import<R: Read>(
     let mut txn = Txn::begin(db).await?;
     let backend = txn.backend();
     let written = write_all(&mut txn, &mut rows, options, &mut progress).await;
+    rows.report.rows_read = rows.reader.rows_read();
+    rows.report.skipped = rows.reader.skipped().to_vec();
     let inserted = match written {
         Ok(inserted) if !rows.rejected() => {
             txn.commit().await?;
@@ -150,15 +152,11 @@ pub async fn import<R: Read>(
                 warn!(error = %e, "rolling back the import failed");
             }
             outcome?;
-            rows.report.rows_read = rows.reader.rows_read();
-            rows.report.skipped = rows.reader.skipped().to_vec();
             return Ok(rows.report);
         }
     };
     let mut report = rows.report;
     report.inserted = inserted;
-    report.rows_read = rows.reader.rows_read();
-    report.skipped = rows.reader.skipped().to_vec();
     report.committed = true;
     if backend == DbBackend::Postgres && report.inserted >= ANALYZE_AFTER_ROWS {
         // Statistics for the new rows now, not when autovacuum gets to them:
