@@ -14,6 +14,9 @@ use sea_orm::{
 /// first run.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://tradegraph.db?mode=rwc";
 
+/// PostgreSQL connections a server opens at most, unless told otherwise.
+pub const DEFAULT_PG_POOL: u32 = 32;
+
 /// A connection pool and the number of statements it has run.
 #[derive(Clone, Debug)]
 pub struct Database {
@@ -22,9 +25,20 @@ pub struct Database {
 }
 
 impl Database {
-    /// Connects to `url`; for PostgreSQL, `schema` (when given) is created if
-    /// missing and becomes the search path, so tests can each own one.
+    /// Connects to `url` with the default pool size; for PostgreSQL,
+    /// `schema` (when given) is created if missing and becomes the search
+    /// path, so tests can each own one.
     pub async fn connect(url: &str, schema: Option<&str>) -> Result<Self, DbErr> {
+        Self::connect_with_pool(url, schema, None).await
+    }
+
+    /// [`Database::connect`] with at most `pool` connections (PostgreSQL
+    /// [`DEFAULT_PG_POOL`], a SQLite file 8, in-memory SQLite always 1).
+    pub async fn connect_with_pool(
+        url: &str,
+        schema: Option<&str>,
+        pool: Option<u32>,
+    ) -> Result<Self, DbErr> {
         let mut options = ConnectOptions::new(url.to_owned());
         options
             .sqlx_logging(false)
@@ -36,11 +50,12 @@ impl Database {
             let pool = if url.contains(":memory:") || url.contains("mode=memory") {
                 1
             } else {
-                8
+                pool.unwrap_or(8).max(1)
             };
             options.max_connections(pool).min_connections(1);
         } else {
-            options.max_connections(32).min_connections(2);
+            let pool = pool.unwrap_or(DEFAULT_PG_POOL).max(1);
+            options.max_connections(pool).min_connections(pool.min(2));
             if let Some(schema) = schema {
                 let bootstrap = SeaDatabase::connect(url).await?;
                 bootstrap

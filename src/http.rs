@@ -118,7 +118,7 @@ fn error_response(status: actix_web::http::StatusCode, err: ApiError) -> HttpRes
 async fn graphql(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> HttpResponse {
     use actix_web::http::StatusCode;
     state.requests.fetch_add(1, Ordering::Relaxed);
-    let batch: BatchRequest = match serde_json::from_slice(&body) {
+    let mut batch: BatchRequest = match serde_json::from_slice(&body) {
         Ok(b) => b,
         Err(e) => {
             return error_response(
@@ -131,6 +131,9 @@ async fn graphql(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>)
             );
         }
     };
+    for request in batch.iter_mut() {
+        state.documents.prepare(request);
+    }
     let request_state = RequestState {
         db: state.db.clone(),
         catalog: state.catalog.snapshot(),

@@ -56,6 +56,9 @@ enum Command {
         /// HTTP worker threads (default: one per core).
         #[arg(long, env = "TRADEGRAPH_WORKERS")]
         workers: Option<usize>,
+        /// Database connections to open at most (default: 32 on PostgreSQL, 8 on a SQLite file).
+        #[arg(long, env = "TRADEGRAPH_DB_POOL_SIZE", value_parser = clap::value_parser!(u32).range(1..))]
+        db_pool_size: Option<u32>,
         /// Microseconds a batching loader waits for sibling keys (async-graphql's default is 1000).
         #[arg(long, env = "TRADEGRAPH_LOADER_DELAY_US", default_value_t = 0)]
         loader_delay_us: u64,
@@ -139,6 +142,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             request_timeout,
             body_limit,
             workers,
+            db_pool_size,
             loader_delay_us,
         } => {
             let config = Config {
@@ -149,6 +153,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 request_timeout: Duration::from_secs(request_timeout),
                 body_limit,
                 workers,
+                db_pool_size,
                 loader_delay: Duration::from_micros(loader_delay_us),
                 ..Config::default()
             };

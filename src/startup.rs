@@ -31,6 +31,9 @@ pub struct Config {
     /// How often the catalogue version is polled.
     pub catalog_refresh: Duration,
     pub workers: Option<usize>,
+    /// Database connections the server opens at most (`None`: the default
+    /// of [`Database::connect_with_pool`]).
+    pub db_pool_size: Option<u32>,
     /// How long a DataLoader waits for sibling keys before it queries.
     /// Siblings register within one poll, so zero loses no batching.
     pub loader_delay: Duration,
@@ -48,6 +51,7 @@ impl Default for Config {
             body_limit: 2 * 1024 * 1024,
             catalog_refresh: Duration::from_secs(5),
             workers: None,
+            db_pool_size: None,
             loader_delay: Duration::ZERO,
         }
     }
@@ -61,6 +65,8 @@ pub struct AppState {
     pub schema: AppSchema,
     pub config: Config,
     pub requests: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Parsed documents by query text, shared by the workers.
+    pub documents: std::sync::Arc<crate::graphql::documents::DocumentCache>,
 }
 
 /// Migrates, and loads the bundled reference data and sample flows into an
@@ -104,7 +110,12 @@ pub struct Application {
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let started = Instant::now();
-        let db = Database::connect(&config.database_url, config.database_schema.as_deref()).await?;
+        let db = Database::connect_with_pool(
+            &config.database_url,
+            config.database_schema.as_deref(),
+            config.db_pool_size,
+        )
+        .await?;
         let catalog = CatalogHandle::new(prepare_database(&db).await?);
         let listener = TcpListener::bind(&config.bind)?;
         let port = listener.local_addr()?.port();
@@ -114,6 +125,7 @@ impl Application {
             schema: graphql::builder().finish(),
             config,
             requests: Default::default(),
+            documents: Default::default(),
         };
         spawn_catalog_refresh(state.clone());
         let server = http::server(state.clone(), listener)?;

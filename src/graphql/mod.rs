@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod audit_api;
 pub mod connection;
+pub mod documents;
 pub mod error;
 pub mod flow;
 pub mod inputs;

@@ -461,6 +461,11 @@ impl PartitionedRow {
 /// listing into; past it, one windowed scan is cheaper.
 const MAX_CELLS: usize = 256;
 
+/// The most cells of one municipality [`per_cell_pages`] merges under one
+/// ORDER BY and LIMIT (three years of one direction); past it, the cells
+/// are paged as for several municipalities.
+const MAX_MERGED_CELLS: usize = 36;
+
 /// Municipalities' pages by value as one small ordered scan per (region,
 /// direction, month) cell of `ix_flows_region_value`, each stopping after the
 /// page, instead of sorting every flow of the period: Tijuana's 20 largest
@@ -525,6 +530,49 @@ fn per_cell_pages(
         }
         cell
     };
+    // Every cell's page under UNION ALL, each with its parent's key.
+    let union_of_cells = || {
+        let mut union: Option<SelectStatement> = None;
+        for (i, (code, direction, month)) in cells.iter().enumerate() {
+            // Wrapped, so each cell keeps its ORDER BY and LIMIT inside the
+            // UNION.
+            let mut wrapped = Query::select();
+            wrapped
+                .column(Asterisk)
+                .expr_as(
+                    Expr::col(flow::Column::RegionCode),
+                    Alias::new("parent_key"),
+                )
+                .from_subquery(
+                    cell_page(Expr::val(*code), Expr::val(*direction), Expr::val(*month)),
+                    Alias::new(format!("c{i}")),
+                );
+            match union.as_mut() {
+                None => union = Some(wrapped),
+                Some(u) => {
+                    u.union(UnionType::All, wrapped);
+                }
+            }
+        }
+        union
+    };
+    if codes.len() == 1 && cells.len() <= MAX_MERGED_CELLS {
+        // One municipality: its cells' pages merged in page order and cut.
+        // PostgreSQL merges the ordered index scans (Merge Append) and stops
+        // at the page's end, reading about `first + cells` index entries
+        // instead of `cells × (first + 1)`, with nothing to sort or number.
+        let Some(union) = union_of_cells() else {
+            return Ok(None);
+        };
+        let mut merged = Query::select();
+        merged
+            .column(Asterisk)
+            .from_subquery(union, Alias::new("u"))
+            .order_by(Alias::new("value"), dir.clone())
+            .order_by(Alias::new("id"), dir)
+            .limit(page.first + 1);
+        return Ok(Some(merged));
+    }
     let pages = if backend == DbBackend::Postgres {
         // Array literals of checked codes, direction names and month numbers.
         let array = |items: Vec<String>, of: &str| {
@@ -563,29 +611,7 @@ fn per_cell_pages(
             );
         joined
     } else {
-        let mut union: Option<SelectStatement> = None;
-        for (i, (code, direction, month)) in cells.iter().enumerate() {
-            // Wrapped, so each cell keeps its ORDER BY and LIMIT inside the
-            // UNION.
-            let mut wrapped = Query::select();
-            wrapped
-                .column(Asterisk)
-                .expr_as(
-                    Expr::col(flow::Column::RegionCode),
-                    Alias::new("parent_key"),
-                )
-                .from_subquery(
-                    cell_page(Expr::val(*code), Expr::val(*direction), Expr::val(*month)),
-                    Alias::new(format!("c{i}")),
-                );
-            match union.as_mut() {
-                None => union = Some(wrapped),
-                Some(u) => {
-                    u.union(UnionType::All, wrapped);
-                }
-            }
-        }
-        let Some(union) = union else {
+        let Some(union) = union_of_cells() else {
             return Ok(None);
         };
         union

@@ -317,7 +317,9 @@ async fn mutations_keep_the_rollup_exact(app: TestApp) {
 }
 
 /// A municipality's pages by value, read per (direction, month) cell, against
-/// one sort of all its flows: same rows, same order, same cursors.
+/// one sort of all its flows: same rows, same order, same cursors; nested
+/// under its state (a page per municipality) and on its own (the cells
+/// merged into one page).
 async fn per_cell_pages_match_a_full_sort(app: TestApp) {
     app.import(&dataset()).await;
     for (filter, order) in [
@@ -371,6 +373,28 @@ async fn per_cell_pages_match_a_full_sort(app: TestApp) {
             .collect();
         assert!(sorted.len() > 8, "enough flows to page through: {filter}");
         assert_eq!(paged, sorted, "{filter} {order}");
+
+        // The municipality on its own: its cells' pages merged into one.
+        let mut single = Vec::new();
+        let mut after = Value::Null;
+        loop {
+            let data = app
+                .data(
+                    "query($f: FlowFilter, $o: FlowOrder!, $a: String) { region(code: \"02004\") {
+                       flows(filter: $f, orderBy: $o, first: 4, after: $a) { pageInfo { hasNextPage endCursor } edges { node { id value } } } } }",
+                    json!({ "f": filter, "o": order, "a": after }),
+                )
+                .await;
+            let flows = &data["region"]["flows"];
+            for e in flows["edges"].as_array().unwrap() {
+                single.push(e["node"]["id"].clone());
+            }
+            if flows["pageInfo"]["hasNextPage"] != json!(true) {
+                break;
+            }
+            after = flows["pageInfo"]["endCursor"].clone();
+        }
+        assert_eq!(single, sorted, "one municipality: {filter} {order}");
     }
 }
 
@@ -419,7 +443,9 @@ async fn rollup_rows(app: &TestApp) -> Vec<(String, f64, i64)> {
 /// Imports add their sums to the stored rollup instead of re-reading the
 /// flows (see `store::import`); what they leave must be what the rollup's
 /// own definition, a refresh from the flows, gives: row for row, after a
-/// plain import and after a bulk one on top of it.
+/// plain import and after a bulk one on top of it. The first import's years
+/// are stored already (the bundled sample), so its sums are added to stored
+/// rows; the second's year is new, so its rows are written as they are.
 async fn an_import_adds_what_a_refresh_would(app: TestApp) {
     app.import(&dataset()).await;
     let catalog = app.state.catalog.snapshot();

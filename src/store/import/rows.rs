@@ -107,21 +107,24 @@ async fn copy<R: Read>(
     }
 }
 
+/// One text field of a `COPY … FROM STDIN` row and its tab: `\\`, tab and
+/// line breaks escaped.
+pub(super) fn copy_text(buf: &mut Vec<u8>, s: &str) {
+    for &b in s.as_bytes() {
+        match b {
+            b'\\' => buf.extend_from_slice(b"\\\\"),
+            b'\t' => buf.extend_from_slice(b"\\t"),
+            b'\n' => buf.extend_from_slice(b"\\n"),
+            b'\r' => buf.extend_from_slice(b"\\r"),
+            _ => buf.push(b),
+        }
+    }
+    buf.push(b'\t');
+}
+
 /// One row of `COPY … FROM STDIN` text: tab-separated, with `\`, tab and
 /// line breaks escaped in text.
 fn copy_line(buf: &mut Vec<u8>, r: &FlowRecord, source_id: i32) {
-    fn text(buf: &mut Vec<u8>, s: &str) {
-        for &b in s.as_bytes() {
-            match b {
-                b'\\' => buf.extend_from_slice(b"\\\\"),
-                b'\t' => buf.extend_from_slice(b"\\t"),
-                b'\n' => buf.extend_from_slice(b"\\n"),
-                b'\r' => buf.extend_from_slice(b"\\r"),
-                _ => buf.push(b),
-            }
-        }
-        buf.push(b'\t');
-    }
     // Writing into a Vec cannot fail. `{}` prints the shortest text that
     // reads back as the same f64.
     let _ = write!(
@@ -130,13 +133,13 @@ fn copy_line(buf: &mut Vec<u8>, r: &FlowRecord, source_id: i32) {
         r.period.start().key(),
         r.period.end().key()
     );
-    text(buf, r.direction.as_str());
-    text(buf, &r.region_code);
-    text(buf, &r.partner_iso3);
-    text(buf, r.classification.as_str());
-    text(buf, &r.product_code);
+    copy_text(buf, r.direction.as_str());
+    copy_text(buf, &r.region_code);
+    copy_text(buf, &r.partner_iso3);
+    copy_text(buf, r.classification.as_str());
+    copy_text(buf, &r.product_code);
     let _ = write!(buf, "{}\t", r.value);
-    text(buf, r.currency.as_str());
+    copy_text(buf, r.currency.as_str());
     let _ = writeln!(buf, "{source_id}");
 }
 

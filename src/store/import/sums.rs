@@ -9,10 +9,13 @@ use std::collections::HashMap;
 
 use migration::rollup::{ALL_PRODUCTS_KEY, COUNTRY_SCOPE, TABLE, cell};
 use sea_orm::DbErr;
-use sea_orm::sqlx::{self, AssertSqlSafe};
+use std::io::Write as _;
+
+use sea_orm::sqlx::{self, AssertSqlSafe, Postgres, Transaction};
 use tradegraph_domain::{Classification, Currency, Direction};
 use tradegraph_ingest::FlowRecord;
 
+use super::rows::copy_text;
 use super::txn::{Txn, db_err};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -48,6 +51,9 @@ pub(super) struct Sums {
 
 /// Rows per upsert on SQLite: 10 parameters each, under its 32,766 limit.
 const SQLITE_ROWS: usize = 3_000;
+
+/// Bytes of `COPY` data sent at a time.
+const COPY_CHUNK: usize = 128 * 1024;
 
 const COLUMNS: &str = "scope_code, year, direction, classification, product_key, currency, source_id, detail, value, n";
 const CONFLICT: &str = "ON CONFLICT (scope_code, year, direction, product_key, classification, \
@@ -107,63 +113,52 @@ impl Sums {
 
     /// Adds the sums to the stored rollup, inside the import's transaction;
     /// returns the number of rollup rows written.
+    ///
+    /// When the rollup holds no more rows of the import's years than the
+    /// import adds (a first load, a new year, a load onto the bundled
+    /// sample), those rows are taken out, added to in memory and written
+    /// back with the new ones without the upsert's per-row key lookup: by
+    /// `COPY` on PostgreSQL, which took a third of the upsert's time on a
+    /// million-row import. Otherwise the sums are upserted onto the stored
+    /// rows. The table is locked against other writers first, so what was
+    /// read holds until commit.
     pub async fn merge(&self, txn: &mut Txn) -> Result<usize, DbErr> {
-        let mut rows: Vec<(Key, Sum)> = self.rows().into_iter().collect();
-        // In the order of the rollup's primary key: each row then lands next
-        // to the one before instead of at a random page of the index (half
-        // the time, measured on a million-row import).
-        rows.sort_unstable_by(|(a, _), (b, _)| {
-            (&a.scope, a.year, a.direction.as_str(), &a.product_key)
-                .cmp(&(&b.scope, b.year, b.direction.as_str(), &b.product_key))
-                .then_with(|| {
-                    (
-                        a.classification.as_str(),
-                        a.currency.as_str(),
-                        a.source_id,
-                        a.detail,
-                    )
-                        .cmp(&(
-                            b.classification.as_str(),
-                            b.currency.as_str(),
-                            b.source_id,
-                            b.detail,
-                        ))
-                })
-        });
-        match txn {
-            Txn::Postgres(tx) => {
-                // One statement: the rows travel as ten arrays.
-                let sql = format!(
-                    "INSERT INTO {TABLE} ({COLUMNS}) SELECT * FROM unnest(\
-                     $1::text[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], \
-                     $7::int4[], $8::int4[], $9::float8[], $10::int8[]) {CONFLICT}"
-                );
-                let column = |f: &dyn Fn(&(Key, Sum)) -> String| -> Vec<String> {
-                    rows.iter().map(f).collect()
-                };
-                sqlx::query(AssertSqlSafe(sql))
-                    .bind(column(&|(k, _)| k.scope.clone()))
-                    .bind(rows.iter().map(|(k, _)| k.year).collect::<Vec<i32>>())
-                    .bind(column(&|(k, _)| k.direction.as_str().to_owned()))
-                    .bind(column(&|(k, _)| k.classification.as_str().to_owned()))
-                    .bind(column(&|(k, _)| k.product_key.clone()))
-                    .bind(column(&|(k, _)| k.currency.as_str().to_owned()))
-                    .bind(rows.iter().map(|(k, _)| k.source_id).collect::<Vec<i32>>())
-                    .bind(
-                        rows.iter()
-                            .map(|(k, _)| i32::from(k.detail))
-                            .collect::<Vec<i32>>(),
-                    )
-                    .bind(rows.iter().map(|(_, s)| s.value).collect::<Vec<f64>>())
-                    .bind(rows.iter().map(|(_, s)| s.n).collect::<Vec<i64>>())
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db_err)?;
+        let mut rows = self.rows();
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let years = years_of(&rows);
+        if let Txn::Postgres(_) = txn {
+            txn.execute(&format!("LOCK TABLE {TABLE} IN SHARE ROW EXCLUSIVE MODE"))
+                .await?;
+        }
+        let stored = txn
+            .fetch_i64(&format!(
+                "SELECT COUNT(*) FROM {TABLE} WHERE year IN ({years})"
+            ))
+            .await?
+            .unwrap_or(0);
+        let rewrite = u64::try_from(stored).unwrap_or(u64::MAX) <= rows.len() as u64;
+        if rewrite && stored > 0 {
+            let taken: Vec<StoredRow> = txn
+                .fetch_all(&format!(
+                    "DELETE FROM {TABLE} WHERE year IN ({years}) RETURNING {COLUMNS}"
+                ))
+                .await?;
+            for row in taken {
+                let (key, sum) = stored_cell(row)?;
+                rows.entry(key).or_default().add(sum);
             }
+        }
+        let rows = sorted(rows);
+        match txn {
+            Txn::Postgres(tx) if rewrite => copy(tx, &rows).await?,
+            Txn::Postgres(tx) => upsert_arrays(tx, &rows).await?,
             Txn::Sqlite(tx) => {
                 for chunk in rows.chunks(SQLITE_ROWS) {
                     let values = vec!["(?,?,?,?,?,?,?,?,?,?)"; chunk.len()].join(",");
-                    let sql = format!("INSERT INTO {TABLE} ({COLUMNS}) VALUES {values} {CONFLICT}");
+                    let conflict = if rewrite { "" } else { CONFLICT };
+                    let sql = format!("INSERT INTO {TABLE} ({COLUMNS}) VALUES {values} {conflict}");
                     let mut query = sqlx::query(AssertSqlSafe(sql));
                     for (k, s) in chunk {
                         query = query
@@ -184,4 +179,156 @@ impl Sums {
         }
         Ok(rows.len())
     }
+}
+
+/// The years of `rows`, as an SQL list.
+fn years_of(rows: &HashMap<Key, Sum>) -> String {
+    let years: std::collections::BTreeSet<i32> = rows.keys().map(|k| k.year).collect();
+    years
+        .iter()
+        .map(i32::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The rows in the order of the rollup's primary key: each row then lands
+/// next to the one before instead of at a random page of the index (half
+/// the time, measured on a million-row import).
+fn sorted(rows: HashMap<Key, Sum>) -> Vec<(Key, Sum)> {
+    let mut rows: Vec<(Key, Sum)> = rows.into_iter().collect();
+    rows.sort_unstable_by(|(a, _), (b, _)| {
+        (&a.scope, a.year, a.direction.as_str(), &a.product_key)
+            .cmp(&(&b.scope, b.year, b.direction.as_str(), &b.product_key))
+            .then_with(|| {
+                (
+                    a.classification.as_str(),
+                    a.currency.as_str(),
+                    a.source_id,
+                    a.detail,
+                )
+                    .cmp(&(
+                        b.classification.as_str(),
+                        b.currency.as_str(),
+                        b.source_id,
+                        b.detail,
+                    ))
+            })
+    });
+    rows
+}
+
+/// A stored rollup row, as [`COLUMNS`] lists them.
+type StoredRow = (
+    String,
+    i32,
+    String,
+    String,
+    String,
+    String,
+    i32,
+    i32,
+    f64,
+    i64,
+);
+
+/// A stored row as a key and its sum.
+fn stored_cell(row: StoredRow) -> Result<(Key, Sum), DbErr> {
+    fn code<T: std::str::FromStr>(column: &str, text: &str) -> Result<T, DbErr> {
+        text.parse()
+            .map_err(|_| DbErr::Custom(format!("{TABLE}.{column} holds `{text}`")))
+    }
+    let (
+        scope,
+        year,
+        direction,
+        classification,
+        product_key,
+        currency,
+        source_id,
+        detail,
+        value,
+        n,
+    ) = row;
+    Ok((
+        Key {
+            scope,
+            year,
+            direction: code("direction", &direction)?,
+            classification: code("classification", &classification)?,
+            product_key,
+            currency: code("currency", &currency)?,
+            source_id,
+            detail: detail != 0,
+        },
+        Sum { value, n },
+    ))
+}
+
+/// The rows by `COPY`, none of whose keys is stored.
+async fn copy(tx: &mut Transaction<'static, Postgres>, rows: &[(Key, Sum)]) -> Result<(), DbErr> {
+    let mut stream = tx
+        .copy_in_raw(&format!("COPY {TABLE} ({COLUMNS}) FROM STDIN"))
+        .await
+        .map_err(db_err)?;
+    let mut buf: Vec<u8> = Vec::with_capacity(COPY_CHUNK + 256);
+    for (k, s) in rows {
+        // `{}` prints the shortest text that reads back as the same f64.
+        copy_text(&mut buf, &k.scope);
+        let _ = write!(buf, "{}\t", k.year);
+        copy_text(&mut buf, k.direction.as_str());
+        copy_text(&mut buf, k.classification.as_str());
+        copy_text(&mut buf, &k.product_key);
+        copy_text(&mut buf, k.currency.as_str());
+        let _ = writeln!(
+            buf,
+            "{}\t{}\t{}\t{}",
+            k.source_id,
+            i32::from(k.detail),
+            s.value,
+            s.n
+        );
+        if buf.len() >= COPY_CHUNK {
+            stream.send(buf.as_slice()).await.map_err(db_err)?;
+            buf.clear();
+        }
+    }
+    if !buf.is_empty() {
+        stream.send(buf.as_slice()).await.map_err(db_err)?;
+    }
+    stream.finish().await.map_err(db_err)?;
+    Ok(())
+}
+
+/// The rows added to the stored ones in one statement: they travel as ten
+/// arrays.
+async fn upsert_arrays(
+    tx: &mut Transaction<'static, Postgres>,
+    rows: &[(Key, Sum)],
+) -> Result<(), DbErr> {
+    let sql = format!(
+        "INSERT INTO {TABLE} ({COLUMNS}) SELECT * FROM unnest(\
+         $1::text[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], \
+         $7::int4[], $8::int4[], $9::float8[], $10::int8[]) {CONFLICT}"
+    );
+    let column =
+        |f: &dyn Fn(&(Key, Sum)) -> String| -> Vec<String> { rows.iter().map(f).collect() };
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(column(&|(k, _)| k.scope.clone()))
+        .bind(rows.iter().map(|(k, _)| k.year).collect::<Vec<i32>>())
+        .bind(column(&|(k, _)| k.direction.as_str().to_owned()))
+        .bind(column(&|(k, _)| k.classification.as_str().to_owned()))
+        .bind(column(&|(k, _)| k.product_key.clone()))
+        .bind(column(&|(k, _)| k.currency.as_str().to_owned()))
+        .bind(rows.iter().map(|(k, _)| k.source_id).collect::<Vec<i32>>())
+        .bind(
+            rows.iter()
+                .map(|(k, _)| i32::from(k.detail))
+                .collect::<Vec<i32>>(),
+        )
+        .bind(rows.iter().map(|(_, s)| s.value).collect::<Vec<f64>>())
+        .bind(rows.iter().map(|(_, s)| s.n).collect::<Vec<i64>>())
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    Ok(())
 }
