@@ -137,6 +137,7 @@ async fn graphql(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>)
     let request_state = RequestState {
         db: state.db.clone(),
         catalog: state.catalog.snapshot(),
+        catalogs: state.catalog.clone(),
         admin: admin(&req, state.config.admin_token.as_deref()),
     };
     // One set of loaders per request: batches by key, caches nothing across requests.

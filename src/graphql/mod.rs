@@ -22,7 +22,7 @@ use std::sync::Arc;
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema, SchemaBuilder};
 
 use crate::db::Database;
-use crate::store::catalog::Catalog;
+use crate::store::catalog::{Catalog, CatalogHandle};
 
 pub type AppSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
 
@@ -45,6 +45,9 @@ pub const MAX_COMPLEXITY: usize = 50_000;
 pub struct RequestState {
     pub db: Database,
     pub catalog: Arc<Catalog>,
+    /// The server's catalogue, for writes that change it (an import that
+    /// registers a source) to reload it before they answer.
+    pub catalogs: CatalogHandle,
     pub admin: Admin,
 }
 

@@ -132,6 +132,14 @@ impl Mutation {
         )
         .await
         .map_err(ApiError::from)?;
+        if report.committed {
+            // A source met in the file was registered: later requests see it
+            // now rather than at the next poll. The rows are committed, so a
+            // failure here is logged, not returned.
+            if let Err(e) = s.catalogs.refresh_if_changed(&s.db.conn).await {
+                tracing::warn!(error = %e, "reloading the catalogue after an import failed");
+            }
+        }
         Ok(ImportFlowsPayload {
             rows_read: report.rows_read,
             inserted: report.inserted,
