@@ -445,7 +445,8 @@ async fn rollup_rows(app: &TestApp) -> Vec<(String, f64, i64)> {
 /// own definition, a refresh from the flows, gives: row for row, after a
 /// plain import and after a bulk one on top of it. The first import's years
 /// are stored already (the bundled sample), so its sums are added to stored
-/// rows; the second's year is new, so its rows are written as they are.
+/// rows; the second's year is new, so its rows are written as they are;
+/// the third's rows outnumber that year's, which are rewritten with them.
 async fn an_import_adds_what_a_refresh_would(app: TestApp) {
     app.import(&dataset()).await;
     let catalog = app.state.catalog.snapshot();
@@ -474,6 +475,32 @@ async fn an_import_adds_what_a_refresh_would(app: TestApp) {
     .await
     .unwrap();
     assert!(report.committed, "{report:?}");
+    // A third import onto that new year, adding more rollup rows than the
+    // year holds: the stored rows are taken out, added to and written back
+    // with the new ones. Its imports of 02004's 854231 share their rollup
+    // rows with the second import's.
+    let stored_2025 = sql_number(&app, "SELECT COUNT(*) FROM flow_rollup WHERE year = 2025")
+        .await
+        .unwrap_or(0.0);
+    let mut more = String::from(HEADER);
+    for region in ["02004", "02002", "19039", "19046", "14039", "00"] {
+        for product in ["854231", "854239", "870899", "020110", "840991", "847130"] {
+            for (month, direction) in [(3, "EXPORT"), (7, "IMPORT")] {
+                more.push_str(&format!(
+                    "2025-{month:02},{direction},{region},USA,HS,{product},{month}.25,USD,synthetic\n"
+                ));
+            }
+        }
+    }
+    app.import(&more).await;
+    let added = sql_number(&app, "SELECT COUNT(*) FROM flow_rollup WHERE year = 2025")
+        .await
+        .unwrap_or(0.0)
+        - stored_2025;
+    assert!(
+        stored_2025 > 0.0 && added > stored_2025,
+        "the third import must add more rows ({added}) than 2025 held ({stored_2025})"
+    );
     let imported = rollup_rows(&app).await;
     migration::rollup::refresh(&app.state.db.conn, None, None)
         .await
