@@ -155,6 +155,13 @@ impl FlowSpec {
                 .add(flow::Column::PeriodStart.lte(p.end().key()))
                 .add(flow::Column::PeriodEnd.lte(p.end().key()));
         }
+        c.add(self.filters())
+    }
+
+    /// Every condition but the direction and the period: what is left to
+    /// check inside one (region, direction, month) cell of a listing.
+    fn filters(&self) -> Condition {
+        let mut c = Condition::all();
         if let Some(cond) = self.region.as_ref().and_then(RegionScope::condition) {
             c = c.add(cond);
         }
@@ -513,12 +520,16 @@ fn per_cell_pages(
         .after
         .map(|cursor| after_condition(page.order, cursor))
         .transpose()?;
-    // One cell's page: the flows of `spec` in the cell, in page order.
+    // One cell's page: the flows of `spec` in the cell, in page order. The
+    // cell fixes the direction and the month, so of the period only its end
+    // is left to check (a flow may start in the month and end after it).
+    let filters = spec.filters();
     let cell_page = |region: Expr, direction: Expr, month: Expr| {
         let mut cell = Query::select();
         cell.column(Asterisk)
             .from(flow::Entity)
-            .cond_where(spec.condition())
+            .cond_where(filters.clone())
+            .and_where(Expr::col((flow::Entity, flow::Column::PeriodEnd)).lte(period.end().key()))
             .and_where(Expr::col((flow::Entity, flow::Column::RegionCode)).eq(region))
             .and_where(Expr::col((flow::Entity, flow::Column::Direction)).eq(direction))
             .and_where(Expr::col((flow::Entity, flow::Column::PeriodStart)).eq(month))
