@@ -520,16 +520,12 @@ fn per_cell_pages(
         .after
         .map(|cursor| after_condition(page.order, cursor))
         .transpose()?;
-    // One cell's page: the flows of `spec` in the cell, in page order. The
-    // cell fixes the direction and the month, so of the period only its end
-    // is left to check (a flow may start in the month and end after it).
-    let filters = spec.filters();
-    let cell_page = |region: Expr, direction: Expr, month: Expr| {
+    // One cell's page: the flows of `within` in the cell, in page order.
+    let cell_page = |within: &Condition, region: Expr, direction: Expr, month: Expr| {
         let mut cell = Query::select();
         cell.column(Asterisk)
             .from(flow::Entity)
-            .cond_where(filters.clone())
-            .and_where(Expr::col((flow::Entity, flow::Column::PeriodEnd)).lte(period.end().key()))
+            .cond_where(within.clone())
             .and_where(Expr::col((flow::Entity, flow::Column::RegionCode)).eq(region))
             .and_where(Expr::col((flow::Entity, flow::Column::Direction)).eq(direction))
             .and_where(Expr::col((flow::Entity, flow::Column::PeriodStart)).eq(month))
@@ -541,6 +537,16 @@ fn per_cell_pages(
         }
         cell
     };
+    // Cells given as values fix the direction and the month, so of the
+    // period only its end is left to check (a flow may start in the month
+    // and end after it): a smaller statement to build and bind. Cells read
+    // from `unnest` keep the whole condition: without the period's constant
+    // bounds PostgreSQL misjudges the cells' sizes and sorts each one from
+    // the key index instead of reading the rank index backwards (measured:
+    // q2 at half its rate).
+    let within_cell = Condition::all()
+        .add(spec.filters())
+        .add(Expr::col((flow::Entity, flow::Column::PeriodEnd)).lte(period.end().key()));
     // Every cell's page under UNION ALL, each with its parent's key.
     let union_of_cells = || {
         let mut union: Option<SelectStatement> = None;
@@ -555,7 +561,12 @@ fn per_cell_pages(
                     Alias::new("parent_key"),
                 )
                 .from_subquery(
-                    cell_page(Expr::val(*code), Expr::val(*direction), Expr::val(*month)),
+                    cell_page(
+                        &within_cell,
+                        Expr::val(*code),
+                        Expr::val(*direction),
+                        Expr::val(*month),
+                    ),
                     Alias::new(format!("c{i}")),
                 );
             match union.as_mut() {
@@ -616,7 +627,12 @@ fn per_cell_pages(
             .from_subquery(keys, Alias::new("k"))
             .join_lateral(
                 JoinType::InnerJoin,
-                cell_page(k("cell_region"), k("cell_direction"), k("cell_month")),
+                cell_page(
+                    &spec.condition(),
+                    k("cell_region"),
+                    k("cell_direction"),
+                    k("cell_month"),
+                ),
                 Alias::new("f"),
                 Expr::cust("TRUE"),
             );
