@@ -479,9 +479,11 @@ const MAX_MERGED_CELLS: usize = 36;
 /// exports of a year read 12 × 21 index entries, not its 6,000 flows.
 /// `None` when the listing is not of that shape (or has too many cells).
 ///
-/// On PostgreSQL the cells are rows of an `unnest` and the scan is one
-/// LATERAL subquery, planned once whatever the number of cells; elsewhere
-/// each cell is its own subquery under UNION ALL.
+/// One municipality's cells are merged under one ORDER BY and LIMIT (up to
+/// [`MAX_MERGED_CELLS`]). For several, on PostgreSQL the cells are rows of
+/// an `unnest` and the scan is one LATERAL subquery, planned once whatever
+/// the number of cells; elsewhere each cell is its own subquery under UNION
+/// ALL; either way the rows are then numbered per municipality and cut.
 fn per_cell_pages(
     backend: DbBackend,
     parents: &Parents,
