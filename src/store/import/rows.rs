@@ -19,7 +19,7 @@ const FLOW_COLUMNS: &str = "period_start, period_end, direction, region_code, pa
 
 /// Bytes of `COPY` data sent at a time: small enough to sit in the
 /// socket's buffer while the next rows are read.
-const COPY_CHUNK: usize = 128 * 1024;
+pub(super) const COPY_CHUNK: usize = 128 * 1024;
 
 /// Rows per INSERT on SQLite: 10 parameters each keeps a statement under
 /// SQLite's 32,766-parameter limit.

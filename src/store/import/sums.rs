@@ -14,7 +14,7 @@ use sea_orm::sqlx::{self, AssertSqlSafe, Postgres, Transaction};
 use tradegraph_domain::{Classification, Currency, Direction};
 use tradegraph_ingest::FlowRecord;
 
-use super::rows::copy_text;
+use super::rows::{COPY_CHUNK, copy_text};
 use super::txn::{Txn, db_err};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -50,9 +50,6 @@ pub(super) struct Sums {
 
 /// Rows per upsert on SQLite: 10 parameters each, under its 32,766 limit.
 const SQLITE_ROWS: usize = 3_000;
-
-/// Bytes of `COPY` data sent at a time.
-const COPY_CHUNK: usize = 128 * 1024;
 
 const COLUMNS: &str = "scope_code, year, direction, classification, product_key, currency, source_id, detail, value, n";
 const CONFLICT: &str = "ON CONFLICT (scope_code, year, direction, product_key, classification, \
