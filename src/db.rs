@@ -17,6 +17,9 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://tradegraph.db?mode=rwc";
 /// PostgreSQL connections a server opens at most, unless told otherwise.
 pub const DEFAULT_PG_POOL: u32 = 32;
 
+/// A pooled connection idle at least this long is pinged before use.
+const PING_IF_IDLE_FOR: Duration = Duration::from_secs(30);
+
 /// A connection pool and the number of statements it has run.
 #[derive(Clone, Debug)]
 pub struct Database {
@@ -43,7 +46,11 @@ impl Database {
         options
             .sqlx_logging(false)
             .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(10));
+            .acquire_timeout(Duration::from_secs(10))
+            // A busy connection is not pinged each time it leaves the pool:
+            // that was a round trip to the database per statement. One idle
+            // long enough to have been dropped by the server or a proxy is.
+            .test_before_acquire_if_idle_for(PING_IF_IDLE_FOR);
         if url.starts_with("sqlite") {
             // An in-memory SQLite database exists per connection: one connection
             // keeps everything in one database.
