@@ -120,10 +120,8 @@ impl Loader<FlowPageKey> for FlowPageLoader {
                 by_parent.entry(parent).or_default().push(row);
             }
             for key in members {
-                let mut rows = by_parent
-                    .get(key.parent.sql_key())
-                    .cloned()
-                    .unwrap_or_default();
+                // Parents' keys are distinct within a group: each takes its rows.
+                let mut rows = by_parent.remove(key.parent.sql_key()).unwrap_or_default();
                 let has_next = rows.len() as u64 > page.first;
                 rows.truncate(page.first as usize);
                 out.insert(key.clone(), Arc::new(FlowPage { rows, has_next }));

@@ -11,6 +11,7 @@ pub mod gazetteer;
 pub mod import;
 pub mod rollup;
 pub mod seed;
+pub mod sql;
 pub mod write;
 
 use thiserror::Error;

@@ -329,6 +329,19 @@ async fn per_cell_pages_match_a_full_sort(app: TestApp) {
             "VALUE_ASC",
         ),
         (json!({ "period": "2023-06" }), "VALUE_DESC"),
+        // Every filter a cell checks besides its direction and month.
+        (
+            json!({ "period": "2024", "partnerIso3": "USA", "currency": "USD", "source": "manual" }),
+            "VALUE_DESC",
+        ),
+        (
+            json!({ "period": "2024-01/2024-10", "productCode": "85" }),
+            "VALUE_ASC",
+        ),
+        (
+            json!({ "period": "2024", "productCode": "8542" }),
+            "VALUE_DESC",
+        ),
     ] {
         // Every page of 4, following cursors, through the nested (per-cell) path.
         let mut paged = Vec::new();

@@ -4,17 +4,16 @@
 //! statement count depends on its shape, not on how many parents it has.
 
 use entity::flow;
-use sea_orm::sea_query::{
-    Alias, Asterisk, Condition, Expr, ExprTrait, JoinType, Order, Query, SelectStatement,
-    SimpleExpr, UnionType,
-};
+use sea_orm::sea_query::{Alias, Asterisk, Condition, Expr, ExprTrait, Order, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DbBackend, EntityTrait, FromQueryResult, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 use tradegraph_domain::{Classification, Currency, Direction, Period, RegionLevel};
 
 use super::{StoreError, StoreResult};
+
+mod cells;
 
 /// Which flows: every field narrows; `None` means "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -272,20 +271,39 @@ pub enum Parents {
     HsProducts(usize, Vec<String>),
 }
 
-#[derive(Debug, FromQueryResult)]
+/// A flow and the key of the parent it was listed under: the columns of
+/// [`cells::COLUMNS`], in that order, then `parent_key`. Read by position,
+/// not by name: a page decodes a few hundred columns per request.
 struct PartitionedRow {
     parent_key: String,
-    id: i64,
-    period_start: i32,
-    period_end: i32,
-    direction: String,
-    region_code: String,
-    partner_iso3: String,
-    classification: String,
-    product_code: String,
-    value: f64,
-    currency: String,
-    source_id: i32,
+    flow: flow::Model,
+}
+
+impl FromQueryResult for PartitionedRow {
+    fn from_query_result(row: &sea_orm::QueryResult, _pre: &str) -> Result<Self, sea_orm::DbErr> {
+        Ok(Self {
+            flow: flow::Model {
+                id: row.try_get_by_index(0)?,
+                period_start: row.try_get_by_index(1)?,
+                period_end: row.try_get_by_index(2)?,
+                direction: row.try_get_by_index(3)?,
+                region_code: row.try_get_by_index(4)?,
+                partner_iso3: row.try_get_by_index(5)?,
+                classification: row.try_get_by_index(6)?,
+                product_code: row.try_get_by_index(7)?,
+                value: row.try_get_by_index(8)?,
+                currency: row.try_get_by_index(9)?,
+                source_id: row.try_get_by_index(10)?,
+            },
+            parent_key: row.try_get_by_index(11)?,
+        })
+    }
+}
+
+impl PartitionedRow {
+    fn split(self) -> (String, flow::Model) {
+        (self.parent_key, self.flow)
+    }
 }
 
 impl Parents {
@@ -379,10 +397,9 @@ pub async fn pages_by_parent(
     spec: &FlowSpec,
     page: &PageSpec,
 ) -> StoreResult<Vec<(String, flow::Model)>> {
-    if let Some(query) = per_cell_pages(db.get_database_backend(), parents, spec, page)? {
-        let rows = PartitionedRow::find_by_statement(db.get_database_backend().build(&query))
-            .all(db)
-            .await?;
+    if let Some(statement) = cells::per_cell_pages(db.get_database_backend(), parents, spec, page)?
+    {
+        let rows = PartitionedRow::find_by_statement(statement).all(db).await?;
         return Ok(rows.into_iter().map(PartitionedRow::split).collect());
     }
     let (key, parent_condition) = parents.key_and_condition();
@@ -421,7 +438,7 @@ pub async fn pages_by_parent(
     );
     let mut inner = Query::select();
     inner
-        .column(Asterisk)
+        .expr(Expr::cust(cells::COLUMNS))
         .expr_as(Expr::cust(key.clone()), Alias::new("parent_key"))
         .expr_as(Expr::cust(window), Alias::new("rn"))
         .from(flow::Entity)
@@ -441,233 +458,6 @@ pub async fn pages_by_parent(
         .all(db)
         .await?;
     Ok(rows.into_iter().map(PartitionedRow::split).collect())
-}
-
-impl PartitionedRow {
-    fn split(self) -> (String, flow::Model) {
-        (
-            self.parent_key,
-            flow::Model {
-                id: self.id,
-                period_start: self.period_start,
-                period_end: self.period_end,
-                direction: self.direction,
-                region_code: self.region_code,
-                partner_iso3: self.partner_iso3,
-                classification: self.classification,
-                product_code: self.product_code,
-                value: self.value,
-                currency: self.currency,
-                source_id: self.source_id,
-            },
-        )
-    }
-}
-
-/// The most (region, direction, month) cells [`per_cell_pages`] splits a
-/// listing into; past it, one windowed scan is cheaper.
-const MAX_CELLS: usize = 256;
-
-/// The most cells of one municipality [`per_cell_pages`] merges under one
-/// ORDER BY and LIMIT (three years of one direction); past it, the cells
-/// are paged as for several municipalities.
-const MAX_MERGED_CELLS: usize = 36;
-
-/// Municipalities' pages by value as one small ordered scan per (region,
-/// direction, month) cell of `ix_flows_region_value`, each stopping after the
-/// page, instead of sorting every flow of the period: Tijuana's 20 largest
-/// exports of a year read 12 × 21 index entries, not its 6,000 flows.
-/// `None` when the listing is not of that shape (or has too many cells).
-///
-/// One municipality's cells are merged under one ORDER BY and LIMIT (up to
-/// [`MAX_MERGED_CELLS`]). For several, on PostgreSQL the cells are rows of
-/// an `unnest` and the scan is one LATERAL subquery, planned once whatever
-/// the number of cells; elsewhere each cell is its own subquery under UNION
-/// ALL; either way the rows are then numbered per municipality and cut.
-fn per_cell_pages(
-    backend: DbBackend,
-    parents: &Parents,
-    spec: &FlowSpec,
-    page: &PageSpec,
-) -> StoreResult<Option<SelectStatement>> {
-    let (Parents::Regions(RegionLevel::Municipality, codes), Some(period)) = (parents, spec.period)
-    else {
-        return Ok(None);
-    };
-    let dir = match page.order {
-        FlowOrder::ValueDesc => Order::Desc,
-        FlowOrder::ValueAsc => Order::Asc,
-        FlowOrder::PeriodDesc | FlowOrder::PeriodAsc => return Ok(None),
-    };
-    let directions = match spec.direction {
-        Some(d) => vec![d],
-        None => Direction::ALL.to_vec(),
-    };
-    let months = usize::try_from(period.months()).unwrap_or(usize::MAX);
-    if codes.is_empty() || codes.len() * directions.len() * months > MAX_CELLS {
-        return Ok(None);
-    }
-    let mut cells = Vec::with_capacity(codes.len() * directions.len() * months);
-    for code in codes {
-        for direction in &directions {
-            let mut month = Some(period.start());
-            for _ in 0..months {
-                let Some(m) = month else { break };
-                cells.push((code.as_str(), direction.as_str(), m.key()));
-                month = m.plus_months(1).ok();
-            }
-        }
-    }
-    let after = page
-        .after
-        .map(|cursor| after_condition(page.order, cursor))
-        .transpose()?;
-    // One cell's page: the flows of `within` in the cell, in page order.
-    let cell_page = |within: &Condition, region: Expr, direction: Expr, month: Expr| {
-        let mut cell = Query::select();
-        cell.column(Asterisk)
-            .from(flow::Entity)
-            .cond_where(within.clone())
-            .and_where(Expr::col((flow::Entity, flow::Column::RegionCode)).eq(region))
-            .and_where(Expr::col((flow::Entity, flow::Column::Direction)).eq(direction))
-            .and_where(Expr::col((flow::Entity, flow::Column::PeriodStart)).eq(month))
-            .order_by(flow::Column::Value, dir.clone())
-            .order_by(flow::Column::Id, dir.clone())
-            .limit(page.first + 1);
-        if let Some(after) = &after {
-            cell.and_where(after.clone());
-        }
-        cell
-    };
-    // Cells given as values fix the direction and the month, so of the
-    // period only its end is left to check (a flow may start in the month
-    // and end after it): a smaller statement to build and bind. Cells read
-    // from `unnest` keep the whole condition: without the period's constant
-    // bounds PostgreSQL misjudges the cells' sizes and sorts each one from
-    // the key index instead of reading the rank index backwards (measured:
-    // q2 at half its rate).
-    let within_cell = Condition::all()
-        .add(spec.filters())
-        .add(Expr::col((flow::Entity, flow::Column::PeriodEnd)).lte(period.end().key()));
-    // Every cell's page under UNION ALL, each with its parent's key.
-    let union_of_cells = || {
-        let mut union: Option<SelectStatement> = None;
-        for (i, (code, direction, month)) in cells.iter().enumerate() {
-            // Wrapped, so each cell keeps its ORDER BY and LIMIT inside the
-            // UNION.
-            let mut wrapped = Query::select();
-            wrapped
-                .column(Asterisk)
-                .expr_as(
-                    Expr::col(flow::Column::RegionCode),
-                    Alias::new("parent_key"),
-                )
-                .from_subquery(
-                    cell_page(
-                        &within_cell,
-                        Expr::val(*code),
-                        Expr::val(*direction),
-                        Expr::val(*month),
-                    ),
-                    Alias::new(format!("c{i}")),
-                );
-            match union.as_mut() {
-                None => union = Some(wrapped),
-                Some(u) => {
-                    u.union(UnionType::All, wrapped);
-                }
-            }
-        }
-        union
-    };
-    if codes.len() == 1 && cells.len() <= MAX_MERGED_CELLS {
-        // One municipality: its cells' pages merged in page order and cut.
-        // PostgreSQL merges the ordered index scans (Merge Append) and stops
-        // at the page's end, reading about `first + cells` index entries
-        // instead of `cells × (first + 1)`, with nothing to sort or number.
-        let Some(union) = union_of_cells() else {
-            return Ok(None);
-        };
-        let mut merged = Query::select();
-        merged
-            .column(Asterisk)
-            .from_subquery(union, Alias::new("u"))
-            .order_by(Alias::new("value"), dir.clone())
-            .order_by(Alias::new("id"), dir)
-            .limit(page.first + 1);
-        return Ok(Some(merged));
-    }
-    let pages = if backend == DbBackend::Postgres {
-        // Array literals of checked codes, direction names and month numbers.
-        let array = |items: Vec<String>, of: &str| {
-            Expr::cust_with_values(
-                format!("unnest(CAST($1 AS {of}[]))"),
-                [format!("{{{}}}", items.join(","))],
-            )
-        };
-        let mut keys = Query::select();
-        keys.expr_as(
-            array(cells.iter().map(|c| c.0.to_owned()).collect(), "text"),
-            Alias::new("cell_region"),
-        )
-        .expr_as(
-            array(cells.iter().map(|c| c.1.to_owned()).collect(), "text"),
-            Alias::new("cell_direction"),
-        )
-        .expr_as(
-            array(cells.iter().map(|c| c.2.to_string()).collect(), "int4"),
-            Alias::new("cell_month"),
-        );
-        let k = |c: &str| Expr::col((Alias::new("k"), Alias::new(c)));
-        let mut joined = Query::select();
-        joined
-            .column((Alias::new("f"), Asterisk))
-            .expr_as(
-                Expr::col((Alias::new("f"), flow::Column::RegionCode)),
-                Alias::new("parent_key"),
-            )
-            .from_subquery(keys, Alias::new("k"))
-            .join_lateral(
-                JoinType::InnerJoin,
-                cell_page(
-                    &spec.condition(),
-                    k("cell_region"),
-                    k("cell_direction"),
-                    k("cell_month"),
-                ),
-                Alias::new("f"),
-                Expr::cust("TRUE"),
-            );
-        joined
-    } else {
-        let Some(union) = union_of_cells() else {
-            return Ok(None);
-        };
-        union
-    };
-    let dir_sql = if matches!(dir, Order::Desc) {
-        "DESC"
-    } else {
-        "ASC"
-    };
-    let mut ranked = Query::select();
-    ranked
-        .column(Asterisk)
-        .expr_as(
-            Expr::cust(format!(
-                "ROW_NUMBER() OVER (PARTITION BY parent_key ORDER BY value {dir_sql}, id {dir_sql})"
-            )),
-            Alias::new("rn"),
-        )
-        .from_subquery(pages, Alias::new("u"));
-    let mut outer = Query::select();
-    outer
-        .column(Asterisk)
-        .from_subquery(ranked, Alias::new("t"))
-        .and_where(Expr::col(Alias::new("rn")).lte(page.first as i64 + 1))
-        .order_by(Alias::new("parent_key"), Order::Asc)
-        .order_by(Alias::new("rn"), Order::Asc);
-    Ok(Some(outer))
 }
 
 /// A count per parent.
