@@ -14,6 +14,7 @@ use async_graphql::{BatchRequest, BatchResponse, ErrorExtensions, Response, Serv
 use futures::FutureExt;
 use tracing::error;
 
+use crate::graphql::batching::{Batched, LoadQueue};
 use crate::graphql::error::ApiError;
 use crate::graphql::loaders::{FlowCountLoader, FlowPageLoader, TopLoader, TotalsLoader};
 use crate::graphql::{Admin, RequestState};
@@ -140,20 +141,27 @@ async fn graphql(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>)
         catalogs: state.catalog.clone(),
         admin: admin(&req, state.config.admin_token.as_deref()),
     };
-    // One set of loaders per request: batches by key, caches nothing across requests.
+    // One set of loaders per request: batches by key, caches nothing across
+    // requests; their loads run in the request's task (see `batching`).
     let db = || state.db.clone();
     let delay = state.config.loader_delay;
-    let flows = Arc::new(DataLoader::new(FlowPageLoader { db: db() }, tokio::spawn).delay(delay));
-    let totals = Arc::new(DataLoader::new(TotalsLoader { db: db() }, tokio::spawn).delay(delay));
-    let counts = Arc::new(DataLoader::new(FlowCountLoader { db: db() }, tokio::spawn).delay(delay));
-    let tops = Arc::new(DataLoader::new(TopLoader { db: db() }, tokio::spawn).delay(delay));
+    let queue = LoadQueue::default();
+    let flows =
+        Arc::new(DataLoader::new(FlowPageLoader { db: db() }, queue.spawner()).delay(delay));
+    let totals = Arc::new(DataLoader::new(TotalsLoader { db: db() }, queue.spawner()).delay(delay));
+    let counts =
+        Arc::new(DataLoader::new(FlowCountLoader { db: db() }, queue.spawner()).delay(delay));
+    let tops = Arc::new(DataLoader::new(TopLoader { db: db() }, queue.spawner()).delay(delay));
     let batch = batch
         .data(request_state)
         .data(flows)
         .data(totals)
         .data(counts)
         .data(tops);
-    let run = std::panic::AssertUnwindSafe(state.schema.execute_batch(batch)).catch_unwind();
+    // Unconstrained: tokio's cooperative budget would otherwise make a ready
+    // load look unready mid-request, and the loads start early.
+    let execution = Batched::new(state.schema.execute_batch(batch), queue);
+    let run = std::panic::AssertUnwindSafe(tokio::task::unconstrained(execution)).catch_unwind();
     let response: BatchResponse =
         match tokio::time::timeout(state.config.request_timeout, run).await {
             Ok(Ok(r)) => r,

@@ -235,28 +235,41 @@ impl Loader<TotalsKey> for TotalsLoader {
         &self,
         keys: &[TotalsKey],
     ) -> Result<HashMap<TotalsKey, Self::Value>, Self::Error> {
-        let mut groups: HashMap<(RegionLevel, Period, Currency, Option<i32>), Vec<&TotalsKey>> =
+        // One group per level and currency: its periods are read together.
+        let mut groups: HashMap<(RegionLevel, Currency, Option<i32>), Vec<&TotalsKey>> =
             HashMap::new();
         for key in keys {
             groups
-                .entry((key.level, key.period, key.currency, key.source_id))
+                .entry((key.level, key.currency, key.source_id))
                 .or_default()
                 .push(key);
         }
         let mut out = HashMap::new();
-        for ((level, period, currency, source_id), members) in groups {
-            let codes = members.iter().map(|k| k.code.clone()).collect();
-            let totals =
-                aggregates::region_totals(&self.db.conn, level, codes, period, currency, source_id)
-                    .await
-                    .map_err(Arc::new)?;
+        for ((level, currency, source_id), members) in groups {
+            let mut codes: Vec<String> = members.iter().map(|k| k.code.clone()).collect();
+            codes.sort_unstable();
+            codes.dedup();
+            let mut periods: Vec<Period> = members.iter().map(|k| k.period).collect();
+            periods.sort_unstable_by_key(|p| (p.start().key(), p.end().key()));
+            periods.dedup();
+            let totals = aggregates::region_totals(
+                &self.db.conn,
+                level,
+                codes,
+                &periods,
+                currency,
+                source_id,
+            )
+            .await
+            .map_err(Arc::new)?;
             for key in members {
                 let code = if level == RegionLevel::Country {
                     "00"
                 } else {
                     key.code.as_str()
                 };
-                out.insert(key.clone(), totals.get(code).copied().unwrap_or_default());
+                let found = totals.get(&(key.period, code.to_owned()));
+                out.insert(key.clone(), found.copied().unwrap_or_default());
             }
         }
         Ok(out)

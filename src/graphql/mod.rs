@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod audit_api;
+pub mod batching;
 pub mod connection;
 pub mod documents;
 pub mod error;

@@ -35,49 +35,75 @@ impl Totals {
     pub(super) fn by_key(rows: Vec<KeyDirectionSum>) -> HashMap<String, Totals> {
         let mut out: HashMap<String, Totals> = HashMap::new();
         for r in rows {
-            let t = out.entry(r.k).or_default();
-            match r.direction.as_str() {
-                "EXPORT" => t.export = r.v,
-                _ => t.import = r.v,
-            }
+            out.entry(r.k).or_default().set(&r.direction, r.v);
         }
         out
     }
+
+    /// Records the sum of one direction (`EXPORT` or `IMPORT`).
+    pub(super) fn set(&mut self, direction: &str, sum: Option<f64>) {
+        match direction {
+            "EXPORT" => self.export = sum,
+            _ => self.import = sum,
+        }
+    }
 }
 
-/// Totals of several regions of one level (each over its subtree), one statement.
+/// Totals of several regions of one level (each over its subtree) over
+/// each of `periods`, keyed by period and region key (`00` for the
+/// country): the calendar years the rollup holds in one statement, every
+/// other period in one statement of its own.
 pub async fn region_totals(
     db: &DatabaseConnection,
     level: RegionLevel,
     codes: Vec<String>,
-    period: Period,
+    periods: &[Period],
     currency: Currency,
     source_id: Option<i32>,
-) -> StoreResult<HashMap<String, Totals>> {
+) -> StoreResult<HashMap<(Period, String), Totals>> {
     let parents = Parents::Regions(level, codes);
-    let spec = FlowSpec {
-        period: Some(period),
+    let spec = |period| FlowSpec {
+        period,
         currency: Some(currency),
         source_id,
         detail_only: true,
         ..Default::default()
     };
-    if let Some(totals) = rollup::region_totals(db, &parents, &spec).await? {
-        return Ok(totals);
+    let mut out = HashMap::new();
+    let mut rest = periods.to_vec();
+    let years: Vec<(Period, i32)> = periods
+        .iter()
+        .filter_map(|p| Some((*p, rollup::calendar_year(*p)?)))
+        .collect();
+    let year_list: Vec<i32> = years.iter().map(|(_, y)| *y).collect();
+    if !years.is_empty()
+        && let Some(by_year) = rollup::region_totals(db, &parents, &spec(None), &year_list).await?
+    {
+        rest.retain(|p| rollup::calendar_year(*p).is_none());
+        for ((year, key), totals) in by_year {
+            if let Some((period, _)) = years.iter().find(|(_, y)| *y == year) {
+                out.insert((*period, key), totals);
+            }
+        }
     }
-    let (key, parents) = parents.key_and_condition();
-    let mut q = Query::select();
-    q.expr_as(Expr::cust(key.clone()), Alias::new("k"))
-        .column(flow::Column::Direction)
-        .expr_as(Expr::col(flow::Column::Value).sum(), Alias::new("v"))
-        .from(flow::Entity)
-        .cond_where(spec.condition())
-        .cond_where(parents)
-        .add_group_by([Expr::cust(key), Expr::col(flow::Column::Direction)]);
-    let rows = KeyDirectionSum::find_by_statement(db.get_database_backend().build(&q))
-        .all(db)
-        .await?;
-    Ok(Totals::by_key(rows))
+    let (key, parent_condition) = parents.key_and_condition();
+    for period in rest {
+        let mut q = Query::select();
+        q.expr_as(Expr::cust(key.clone()), Alias::new("k"))
+            .column(flow::Column::Direction)
+            .expr_as(Expr::col(flow::Column::Value).sum(), Alias::new("v"))
+            .from(flow::Entity)
+            .cond_where(spec(Some(period)).condition())
+            .cond_where(parent_condition.clone())
+            .add_group_by([Expr::cust(key.clone()), Expr::col(flow::Column::Direction)]);
+        let rows = KeyDirectionSum::find_by_statement(db.get_database_backend().build(&q))
+            .all(db)
+            .await?;
+        for (k, totals) in Totals::by_key(rows) {
+            out.insert((period, k), totals);
+        }
+    }
+    Ok(out)
 }
 
 /// What a ranking groups flows by.

@@ -16,9 +16,7 @@ use sea_orm::{DatabaseConnection, FromQueryResult};
 use tradegraph_domain::{Classification, Period, RegionLevel};
 
 use super::StoreResult;
-use super::aggregates::{
-    GroupBy, GroupRow, KeyDirectionSum, ParentGroupRow, SumRow, Totals, first_per_parent,
-};
+use super::aggregates::{GroupBy, GroupRow, ParentGroupRow, SumRow, Totals, first_per_parent};
 use super::flows::{
     CountRow as ParentCountRow, FlowSpec, Parents, ProductScope, RegionScope, prefix_upper,
 };
@@ -28,7 +26,7 @@ fn col(name: &str) -> Expr {
 }
 
 /// The year of a period that is exactly one calendar year.
-fn calendar_year(period: Period) -> Option<i32> {
+pub(super) fn calendar_year(period: Period) -> Option<i32> {
     let (start, end) = (period.start(), period.end());
     (start.month() == 1 && end.month() == 12 && start.year() == end.year()).then(|| start.year())
 }
@@ -76,10 +74,15 @@ enum Rows {
 /// rollup cannot answer `spec` exactly.
 fn filter(spec: &FlowSpec, rows: Rows) -> Option<Condition> {
     let year = calendar_year(spec.period?)?;
+    Some(filter_aside_year(spec, rows)?.add(col("year").eq(year)))
+}
+
+/// [`filter`] without the condition on the year: `spec`'s period is not read.
+fn filter_aside_year(spec: &FlowSpec, rows: Rows) -> Option<Condition> {
     if spec.partner_iso3.is_some() {
         return None;
     }
-    let mut c = Condition::all().add(col("year").eq(year));
+    let mut c = Condition::all();
     if let Some(d) = spec.direction {
         c = c.add(col("direction").eq(d.as_str()));
     }
@@ -224,24 +227,47 @@ pub async fn counts_by_parent(
     ))
 }
 
-/// Exports and imports of the country or of states over a calendar year,
-/// keyed by scope code, when the rollup holds them.
+/// Exports and imports of the country or of states over each of `years`
+/// (calendar years; `spec`'s own period is not read), keyed by year and
+/// scope code, in one statement, when the rollup holds them: a balance and
+/// its growth against the year before read both years at once.
 pub async fn region_totals(
     db: &DatabaseConnection,
     parents: &Parents,
     spec: &FlowSpec,
-) -> StoreResult<Option<HashMap<String, Totals>>> {
-    let Some((key, mut q)) = per_parent_totals(parents, spec) else {
+    years: &[i32],
+) -> StoreResult<Option<HashMap<(i32, String), Totals>>> {
+    let (Some((key, scopes)), Some(rows)) = (
+        parents_scope(parents, spec),
+        filter_aside_year(spec, Rows::Totals),
+    ) else {
         return Ok(None);
     };
-    q.expr_as(key.clone(), Alias::new("k"))
+    let mut q = select();
+    q.cond_where(rows)
+        .cond_where(scopes)
+        .and_where(col("year").is_in(years.iter().copied()))
+        .expr_as(Expr::cust(key.clone()), Alias::new("k"))
+        .column(Alias::new("year"))
         .column(Alias::new("direction"))
         .expr_as(col("value").sum(), Alias::new("v"))
-        .add_group_by([key, col("direction")]);
-    let rows = KeyDirectionSum::find_by_statement(db.get_database_backend().build(&q))
+        .add_group_by([Expr::cust(key), col("year"), col("direction")]);
+    let rows = YearKeyDirectionSum::find_by_statement(db.get_database_backend().build(&q))
         .all(db)
         .await?;
-    Ok(Some(Totals::by_key(rows)))
+    let mut out: HashMap<(i32, String), Totals> = HashMap::new();
+    for r in rows {
+        out.entry((r.year, r.k)).or_default().set(&r.direction, r.v);
+    }
+    Ok(Some(out))
+}
+
+#[derive(Debug, FromQueryResult)]
+struct YearKeyDirectionSum {
+    k: String,
+    year: i32,
+    direction: String,
+    v: Option<f64>,
 }
 
 /// The `first` largest groups of `spec`'s detail flows with the total of

@@ -11,6 +11,7 @@ crate::on_both!(
     nested_counts_add_one_statement_whatever_the_width,
     nested_totals_are_batched_too,
     nested_rankings_are_batched_too,
+    a_balance_and_its_growth_read_both_years_at_once,
 );
 
 /// Flows for every municipality of Baja California in October 2024.
@@ -78,6 +79,18 @@ async fn fan_out_runs_one_statement_whatever_the_width(app: TestApp) {
         narrow, wide,
         "the count does not grow with the number of parents"
     );
+    // Past 30 items async-graphql polls a list through `FuturesUnordered`,
+    // which yields every other item: Nuevo León's 51 municipalities still
+    // share one statement.
+    let (widest, data) = statements_of(&app, &FAN_OUT.replace("\"02\"", "\"19\""), 51).await;
+    assert_eq!(
+        data["region"]["children"]["edges"]
+            .as_array()
+            .unwrap()
+            .len(),
+        51
+    );
+    assert_eq!(widest, 1, "51 municipalities: one statement");
 }
 
 async fn nested_counts_add_one_statement_whatever_the_width(app: TestApp) {
@@ -144,5 +157,84 @@ async fn nested_rankings_are_batched_too(app: TestApp) {
     assert_eq!(
         tijuana["topPartners"][0]["iso3"], "CHN",
         "partner p = 3 carries the most"
+    );
+}
+
+/// States' exports and imports in 2023 and 2024, and one month of 2024.
+fn yearly_state_flows() -> String {
+    let mut csv = String::from(
+        "period,direction,region_code,partner_iso3,classification,product_code,value,currency,source\n",
+    );
+    for (s, state) in ["19", "26"].iter().enumerate() {
+        for (y, year) in [2023, 2024].iter().enumerate() {
+            for (d, direction) in ["EXPORT", "IMPORT"].iter().enumerate() {
+                for month in [3, 6] {
+                    let value = 1000 * (s + 1) + 100 * (y + 1) + 10 * d + month;
+                    csv.push_str(&format!(
+                        "{year}-{month:02},{direction},{state}001,USA,HS,854231,{value},USD,manual\n"
+                    ));
+                }
+            }
+        }
+    }
+    csv
+}
+
+/// A balance and its growth against the year before, under every state:
+/// both calendar years come from one statement on the rollup, and a month
+/// asked beside them adds one of its own.
+async fn a_balance_and_its_growth_read_both_years_at_once(app: TestApp) {
+    app.import(&yearly_state_flows()).await;
+    let years = r#"query($n: Int!) { region(code: "00") { children(first: $n) { edges { node { code
+        balance(period: "2024") { exports imports }
+        growth(direction: EXPORT, period: "2024") { previous current } } } } } }"#;
+    let (statements, data) = statements_of(&app, years, 32).await;
+    assert_eq!(
+        statements, 1,
+        "2023 and 2024 in one statement, for all 32 states"
+    );
+    let states = data["region"]["children"]["edges"].as_array().unwrap();
+    let node = |code: &str| &states.iter().find(|e| e["node"]["code"] == code).unwrap()["node"];
+    // Values 1000·(s + 1) + 100·(y + 1) + 10·d + month, months 3 and 6.
+    let sum = |s: u32, y: u32, d: u32| f64::from(2 * (1000 * (s + 1) + 100 * (y + 1) + 10 * d) + 9);
+    let nuevo_leon = node("19");
+    assert_eq!(
+        nuevo_leon["balance"]["exports"].as_f64(),
+        Some(sum(0, 1, 0))
+    );
+    assert_eq!(
+        nuevo_leon["balance"]["imports"].as_f64(),
+        Some(sum(0, 1, 1))
+    );
+    assert_eq!(
+        nuevo_leon["growth"]["previous"].as_f64(),
+        Some(sum(0, 0, 0))
+    );
+    assert_eq!(nuevo_leon["growth"]["current"].as_f64(), Some(sum(0, 1, 0)));
+    assert_eq!(
+        node("26")["growth"]["previous"].as_f64(),
+        Some(sum(1, 0, 0))
+    );
+
+    let mixed = r#"query($n: Int!) { region(code: "00") { children(first: $n) { edges { node { code
+        balance(period: "2024") { exports } total(direction: EXPORT, period: "2024-06") } } } } }"#;
+    let (statements, data) = statements_of(&app, mixed, 32).await;
+    assert_eq!(
+        statements, 2,
+        "the year from the rollup, the month from the flows"
+    );
+    let nuevo_leon = &data["region"]["children"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["node"]["code"] == "19")
+        .unwrap()["node"];
+    assert_eq!(
+        nuevo_leon["total"].as_f64(),
+        Some(f64::from(1000 + 200 + 6))
+    );
+    assert_eq!(
+        nuevo_leon["balance"]["exports"].as_f64(),
+        Some(sum(0, 1, 0))
     );
 }
