@@ -10,6 +10,7 @@ crate::on_both!(
     catalogue_lists_every_rule,
     document_with_planted_errors_is_flagged_and_the_fixed_one_is_not,
     claim_data_checks_figures_against_complete_stored_data_only,
+    claim_data_needs_every_month_and_every_child,
     create_report_runs_the_rules_on_structured_claims,
     save_report_needs_the_token_and_stores_everything,
     hierarchy_sum_fires_when_municipalities_exceed_their_state,
@@ -172,6 +173,66 @@ async fn claim_data_checks_figures_against_complete_stored_data_only(app: TestAp
         json!([]),
         "partial data never contradicts: {partial:#}"
     );
+}
+
+/// CLAIM_DATA findings on a claim of 999 million for one of Baja
+/// California's quarters: wrong whenever the stored flows cover it.
+async fn quarter_findings(app: &TestApp, quarter: &str) -> usize {
+    let body = app
+        .gql_admin(
+            CREATE_REPORT,
+            json!({ "i": { "title": "Circuitos", "scopeRegionCode": "02",
+                           "claims": [value_claim("999", "02", quarter)] } }),
+        )
+        .await;
+    body["data"]["createReport"]["findings"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{body:#}"))
+        .len()
+}
+
+/// Coverage of a state's quarter: every month (a quarterly flow covers its
+/// three) and every municipality, or no comparison at all.
+async fn claim_data_needs_every_month_and_every_child(app: TestApp) {
+    let rows = |lines: &[(&str, &str)]| {
+        let mut csv = String::from(
+            "period,direction,region_code,partner_iso3,classification,product_code,value,currency,source\n",
+        );
+        for (period, region) in lines {
+            csv.push_str(&format!(
+                "{period},EXPORT,{region},USA,HS,854231,1000000,USD,manual\n"
+            ));
+        }
+        csv
+    };
+    let findings = |quarter| quarter_findings(&app, quarter);
+    let municipalities = [
+        "02001", "02002", "02003", "02004", "02005", "02006", "02007",
+    ];
+    let months = |municipalities: &[&'static str], months: &[&'static str]| {
+        let lines: Vec<(&str, &str)> = municipalities
+            .iter()
+            .flat_map(|m| months.iter().map(move |month| (*month, *m)))
+            .collect();
+        rows(&lines)
+    };
+    // The third quarter for six of Baja California's seven municipalities.
+    app.import(&months(
+        &municipalities[..6],
+        &["2024-07", "2024-08", "2024-09"],
+    ))
+    .await;
+    assert_eq!(findings("2024-Q3").await, 0, "a municipality is missing");
+    app.import(&months(&municipalities[6..], &["2024-08"]))
+        .await;
+    assert_eq!(findings("2024-Q3").await, 1, "every municipality: compared");
+    // October and December for all seven; November only inside a quarterly
+    // flow.
+    app.import(&months(&municipalities, &["2024-10", "2024-12"]))
+        .await;
+    assert_eq!(findings("2024-Q4").await, 0, "November is missing");
+    app.import(&rows(&[("2024-Q4", "02003")])).await;
+    assert_eq!(findings("2024-Q4").await, 1, "every month: compared");
 }
 
 async fn create_report_runs_the_rules_on_structured_claims(app: TestApp) {

@@ -14,6 +14,9 @@ use tradegraph_domain::{Classification, Currency, Direction, Period, RegionLevel
 use super::{StoreError, StoreResult};
 
 mod cells;
+mod text;
+
+pub(crate) use text::write_condition;
 
 /// Which flows: every field narrows; `None` means "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
