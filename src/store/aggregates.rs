@@ -270,38 +270,44 @@ pub async fn covers(
         .collect();
     let mut sql = SqlText::new(db.get_database_backend());
     let condition = sql.detached(|sql| flows::write_condition(sql, &spec));
-    // Each probe's rows: the condition, and a flow running in the month or
-    // a region code in the child's range.
+    // The months and the children's code ranges as rows; each is probed by
+    // a correlated subquery, planned once whatever their number. (Not
+    // EXISTS: PostgreSQL would turn it into a semi-join over every flow of
+    // the period.)
     sql.push("WITH m(month) AS (VALUES ");
     for (i, month) in months.iter().enumerate() {
         sql.push(if i == 0 { "(" } else { ", (" })
             .value(*month)
             .push(")");
     }
-    sql.push(") SELECT (SELECT COUNT(*) FROM m WHERE EXISTS (SELECT 1 FROM flows WHERE period_start <= m.month AND period_end >= m.month")
+    sql.push(")");
+    if !children.is_empty() {
+        sql.push(", c(lo, hi) AS (VALUES ");
+        for (i, child) in children.iter().enumerate() {
+            sql.push(if i == 0 { "(" } else { ", (" })
+                .value(child.as_str())
+                .push(", ")
+                .value(flows::prefix_upper(child))
+                .push(")");
+        }
+        sql.push(")");
+    }
+    // A month is covered by the latest flow starting by then that is still
+    // running; the region by its own rows or by rows in every child's range.
+    sql.push(" SELECT (SELECT COUNT(*) FROM m WHERE (SELECT 1 FROM flows WHERE period_start <= m.month AND period_end >= m.month")
         .push(&condition)
-        .push(" ORDER BY period_start DESC LIMIT 1)) AS months, (SELECT COUNT(*) FROM (SELECT 1 FROM flows WHERE region_code = ")
+        .push(" ORDER BY period_start DESC LIMIT 1) = 1) AS months, (SELECT COUNT(*) FROM (SELECT 1 FROM flows WHERE region_code = ")
         .value(region.code.as_str())
         .push(&condition)
-        .push(" LIMIT 1) AS o) AS own, (");
+        .push(" LIMIT 1) AS o) AS own, ");
     if children.is_empty() {
-        sql.push("0");
+        sql.push("CAST(0 AS BIGINT)");
     } else {
-        sql.push("SELECT COUNT(*) FROM (");
-        for (i, child) in children.iter().enumerate() {
-            if i > 0 {
-                sql.push(" UNION ALL ");
-            }
-            sql.push("SELECT 1 FROM (SELECT 1 FROM flows WHERE region_code >= ")
-                .value(child.as_str())
-                .push(" AND region_code < ")
-                .value(flows::prefix_upper(child))
-                .push(&condition)
-                .push(" LIMIT 1) AS c");
-        }
-        sql.push(") AS cs");
+        sql.push("(SELECT COUNT(*) FROM c WHERE (SELECT 1 FROM flows WHERE region_code >= c.lo AND region_code < c.hi")
+            .push(&condition)
+            .push(" LIMIT 1) = 1)");
     }
-    sql.push(") AS children");
+    sql.push(" AS children");
     let Some(row) = CoverageRow::find_by_statement(sql.into_statement())
         .one(db)
         .await?

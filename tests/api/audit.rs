@@ -175,14 +175,14 @@ async fn claim_data_checks_figures_against_complete_stored_data_only(app: TestAp
     );
 }
 
-/// CLAIM_DATA findings on a claim of 999 million for one of Baja
-/// California's quarters: wrong whenever the stored flows cover it.
-async fn quarter_findings(app: &TestApp, quarter: &str) -> usize {
+/// CLAIM_DATA findings on a claim of 999 million for a quarter of a region
+/// of Baja California: wrong whenever the stored flows cover it.
+async fn quarter_findings(app: &TestApp, region: &str, quarter: &str) -> usize {
     let body = app
         .gql_admin(
             CREATE_REPORT,
             json!({ "i": { "title": "Circuitos", "scopeRegionCode": "02",
-                           "claims": [value_claim("999", "02", quarter)] } }),
+                           "claims": [value_claim("999", region, quarter)] } }),
         )
         .await;
     body["data"]["createReport"]["findings"]
@@ -205,7 +205,7 @@ async fn claim_data_needs_every_month_and_every_child(app: TestApp) {
         }
         csv
     };
-    let findings = |quarter| quarter_findings(&app, quarter);
+    let findings = |quarter| quarter_findings(&app, "02", quarter);
     let municipalities = [
         "02001", "02002", "02003", "02004", "02005", "02006", "02007",
     ];
@@ -223,6 +223,11 @@ async fn claim_data_needs_every_month_and_every_child(app: TestApp) {
     ))
     .await;
     assert_eq!(findings("2024-Q3").await, 0, "a municipality is missing");
+    assert_eq!(
+        quarter_findings(&app, "02004", "2024-Q3").await,
+        1,
+        "a municipality has no children: its months suffice"
+    );
     app.import(&months(&municipalities[6..], &["2024-08"]))
         .await;
     assert_eq!(findings("2024-Q3").await, 1, "every municipality: compared");
