@@ -270,6 +270,29 @@ pub async fn covers(
         .collect();
     let mut sql = SqlText::new(db.get_database_backend());
     let condition = sql.detached(|sql| flows::write_condition(sql, &spec));
+    // The month probes read the period index backwards from the month. A
+    // state's code range would lead PostgreSQL to its region index instead,
+    // which reads the state's every flow for each month (7 ms a month for a
+    // large state); as an expression, it is checked on the rows met.
+    let month_condition = sql.detached(|sql| {
+        flows::write_condition(
+            sql,
+            &FlowSpec {
+                region: None,
+                ..spec.clone()
+            },
+        );
+        match region.level {
+            RegionLevel::Country => {}
+            RegionLevel::State => {
+                sql.push(" AND SUBSTR(region_code, 1, 2) = ")
+                    .value(region.code.as_str());
+            }
+            RegionLevel::Municipality => {
+                sql.push(" AND region_code = ").value(region.code.as_str());
+            }
+        }
+    });
     // The months and the children's code ranges as rows; each is probed by
     // a correlated subquery, planned once whatever their number. (Not
     // EXISTS: PostgreSQL would turn it into a semi-join over every flow of
@@ -295,7 +318,7 @@ pub async fn covers(
     // A month is covered by the latest flow starting by then that is still
     // running; the region by its own rows or by rows in every child's range.
     sql.push(" SELECT (SELECT COUNT(*) FROM m WHERE (SELECT 1 FROM flows WHERE period_start <= m.month AND period_end >= m.month")
-        .push(&condition)
+        .push(&month_condition)
         .push(" ORDER BY period_start DESC LIMIT 1) = 1) AS months, (SELECT COUNT(*) FROM (SELECT 1 FROM flows WHERE region_code = ")
         .value(region.code.as_str())
         .push(&condition)
