@@ -98,96 +98,121 @@ fn spec_for(
     })
 }
 
-/// The stored figures one document's CLAIM_DATA requests need, each asked
-/// of the database once: the claims of a report share their bases (a
-/// country's total behind every state's share, a year behind every growth).
-struct Figures<'a> {
-    db: &'a DatabaseConnection,
-    catalog: &'a Catalog,
-    known: HashMap<FlowSpec, Option<Option<f64>>>,
+/// The stored totals a figure request compares with: its own and, for a
+/// share or a growth rate, its base (the whole, or the year before).
+struct Specs {
+    own: FlowSpec,
+    base: Option<FlowSpec>,
 }
 
-impl Figures<'_> {
-    /// The sum of `spec`'s detail flows: `None` when the stored flows do not
-    /// cover its whole period and region (a partial figure must not be
-    /// compared with a published one), `Some(None)` when there are none.
-    async fn covered_total(&mut self, spec: &FlowSpec) -> StoreResult<Option<Option<f64>>> {
-        if let Some(known) = self.known.get(spec) {
-            return Ok(*known);
+/// The specs behind `req`; `None` when a code does not resolve, or a
+/// growth rate has no year before.
+fn specs_of(catalog: &Catalog, req: &FigureRequest) -> Option<Specs> {
+    let partner = req.partner_iso3.as_deref();
+    let product = req.product_key.as_deref();
+    let value_of = |region: &str, partner: Option<&str>, product: Option<&str>, period: Period| {
+        spec_for(catalog, req, region, partner, product, period)
+    };
+    let own = value_of(&req.region_code, partner, product, req.period)?;
+    let base = match &req.what {
+        FigureKind::Value => None,
+        FigureKind::ShareOf(ShareBase::Region(code)) => {
+            Some(value_of(code, partner, product, req.period)?)
         }
-        let figure = if aggregates::covers(self.db, self.catalog, spec).await? {
-            Some(aggregates::total(self.db, spec).await?)
-        } else {
-            None
-        };
-        self.known.insert(spec.clone(), figure);
-        Ok(figure)
-    }
+        FigureKind::ShareOf(ShareBase::AllPartners) => {
+            Some(value_of(&req.region_code, None, product, req.period)?)
+        }
+        FigureKind::ShareOf(ShareBase::AllProducts) => {
+            Some(value_of(&req.region_code, partner, None, req.period)?)
+        }
+        FigureKind::Growth => {
+            let previous = req.period.previous_year().ok()?;
+            Some(value_of(&req.region_code, partner, product, previous)?)
+        }
+    };
+    Some(Specs { own, base })
+}
 
-    /// Computes one requested figure from the stored flows (`None`: no data).
-    async fn answer(&mut self, req: &FigureRequest) -> StoreResult<Option<f64>> {
-        let catalog = self.catalog;
-        let partner = req.partner_iso3.as_deref();
-        let product = req.product_key.as_deref();
-        let value_of =
-            |region: &str, partner: Option<&str>, product: Option<&str>, period: Period| {
-                spec_for(catalog, req, region, partner, product, period)
-            };
-        let Some(spec) = value_of(&req.region_code, partner, product, req.period) else {
-            return Ok(None);
-        };
-        let Some(value) = self.covered_total(&spec).await? else {
-            return Ok(None);
-        };
-        Ok(match &req.what {
-            FigureKind::Value => value,
-            FigureKind::ShareOf(base) => {
-                let base_spec = match base {
-                    ShareBase::Region(code) => value_of(code, partner, product, req.period),
-                    ShareBase::AllPartners => value_of(&req.region_code, None, product, req.period),
-                    ShareBase::AllProducts => value_of(&req.region_code, partner, None, req.period),
-                };
-                let Some(base_spec) = base_spec else {
-                    return Ok(None);
-                };
-                match (value, self.covered_total(&base_spec).await?) {
-                    (Some(v), Some(Some(b))) if b > 0.0 => Some(100.0 * v / b),
-                    _ => None,
-                }
-            }
-            FigureKind::Growth => {
-                let Ok(previous) = req.period.previous_year() else {
-                    return Ok(None);
-                };
-                let Some(prev_spec) = value_of(&req.region_code, partner, product, previous) else {
-                    return Ok(None);
-                };
-                match (value, self.covered_total(&prev_spec).await?) {
-                    (Some(v), Some(Some(p))) if p > 0.0 => Some(100.0 * (v / p - 1.0)),
-                    _ => None,
-                }
-            }
-        })
+/// The sum of `spec`'s detail flows: `None` when the stored flows do not
+/// cover its whole period and region (a partial figure must not be
+/// compared with a published one), `Some(None)` when there are none.
+async fn covered_total(
+    db: &DatabaseConnection,
+    catalog: &Catalog,
+    spec: &FlowSpec,
+) -> StoreResult<Option<Option<f64>>> {
+    Ok(if aggregates::covers(db, catalog, spec).await? {
+        Some(aggregates::total(db, spec).await?)
+    } else {
+        None
+    })
+}
+
+/// One requested figure from the stored totals (`None`: no data).
+fn answer(
+    req: &FigureRequest,
+    specs: &Specs,
+    totals: &HashMap<&FlowSpec, Option<Option<f64>>>,
+) -> Option<f64> {
+    let total = |spec: &FlowSpec| totals.get(spec).copied().flatten();
+    let value = total(&specs.own)?;
+    let base = specs.base.as_ref().and_then(total);
+    match &req.what {
+        FigureKind::Value => value,
+        FigureKind::ShareOf(_) => match (value, base) {
+            (Some(v), Some(Some(b))) if b > 0.0 => Some(100.0 * v / b),
+            _ => None,
+        },
+        FigureKind::Growth => match (value, base) {
+            (Some(v), Some(Some(p))) if p > 0.0 => Some(100.0 * (v / p - 1.0)),
+            _ => None,
+        },
     }
 }
 
-/// CLAIM_DATA: the claims' figures against the stored flows.
+/// Stored totals one document's CLAIM_DATA asks of the database at a time.
+const CONCURRENT_FIGURES: usize = 8;
+
+/// CLAIM_DATA: the claims' figures against the stored flows. A report's
+/// claims share their bases (a country's total behind every state's share,
+/// a year behind every growth): every distinct total is asked once, and
+/// several at a time, so a report waits for its slowest figure rather than
+/// for the sum of them.
 pub async fn claim_data(
     db: &DatabaseConnection,
     catalog: &Catalog,
     claims: &[Claim],
     scope: Option<&str>,
 ) -> StoreResult<Vec<Finding>> {
-    let mut figures = Figures {
-        db,
-        catalog,
-        known: HashMap::new(),
-    };
-    let mut answers = Vec::new();
-    for req in tradegraph_audit::data_requests(claims, scope) {
-        let value = figures.answer(&req).await?;
-        answers.push((req, value));
+    let requests: Vec<(FigureRequest, Option<Specs>)> =
+        tradegraph_audit::data_requests(claims, scope)
+            .into_iter()
+            .map(|req| {
+                let specs = specs_of(catalog, &req);
+                (req, specs)
+            })
+            .collect();
+    let distinct: std::collections::HashSet<&FlowSpec> = requests
+        .iter()
+        .filter_map(|(_, specs)| specs.as_ref())
+        .flat_map(|s| std::iter::once(&s.own).chain(s.base.as_ref()))
+        .collect();
+    let distinct: Vec<&FlowSpec> = distinct.into_iter().collect();
+    let mut totals: HashMap<&FlowSpec, Option<Option<f64>>> = HashMap::new();
+    for chunk in distinct.chunks(CONCURRENT_FIGURES) {
+        let figures = futures::future::try_join_all(
+            chunk.iter().map(|spec| covered_total(db, catalog, spec)),
+        )
+        .await?;
+        totals.extend(chunk.iter().copied().zip(figures));
     }
+    let answers: Vec<(FigureRequest, Option<f64>)> = requests
+        .iter()
+        .map(|(req, specs)| {
+            let value = specs.as_ref().and_then(|s| answer(req, s, &totals));
+            (req.clone(), value)
+        })
+        .collect();
     Ok(tradegraph_audit::check_claim_data(claims, &answers))
 }
 
