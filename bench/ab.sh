@@ -62,7 +62,7 @@ ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 pg_ticks() {
   local t=0 f
   for f in /proc/[0-9]*/stat; do
-    read -r line <"$f" 2>/dev/null || continue
+    { read -r line <"$f"; } 2>/dev/null || continue  # a backend may have exited
     case "$line" in *"(postgres)"*) set -- ${line#*) }; t=$(( t + ${12} + ${13} )) ;; esac
   done
   echo "$t"

@@ -295,7 +295,8 @@ rss_sampler() { # seconds outfile
   local max=0 v i n=$(( ($1 + 5) * 5 ))
   for i in $(seq 1 "$n"); do
     v=$(rss_kb VmRSS); [ "${v:-0}" -gt "$max" ] && max=$v
-    echo "$max" >"$2"
+    # Replaced whole, so a sampler stopped mid-write leaves the last figure.
+    echo "$max" >"$2.tmp" && mv -f "$2.tmp" "$2"
     sleep 0.2
   done
 }
