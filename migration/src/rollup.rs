@@ -25,6 +25,9 @@ pub const TABLE: &str = "flow_rollup";
 /// The product key of all products of a classification.
 pub const ALL_PRODUCTS_KEY: &str = "*";
 
+/// The length of an HS product key: the heading.
+pub const HS_KEY_LEN: usize = 4;
+
 /// The code of the whole country, the scope every state rolls up to.
 pub const COUNTRY_SCOPE: &str = "00";
 
@@ -36,7 +39,7 @@ fn grouped_flows(filter: &str) -> String {
         "SELECT CASE WHEN region_code = '{COUNTRY_SCOPE}' THEN '{COUNTRY_SCOPE}' ELSE SUBSTR(region_code, 1, 2) END AS scope_code,
                 period_start / 100 AS year, direction, classification,
                 CASE WHEN classification = 'HS' AND product_code <> 'TOTAL'
-                     THEN SUBSTR(product_code, 1, 4) ELSE product_code END AS product_key,
+                     THEN SUBSTR(product_code, 1, {HS_KEY_LEN}) ELSE product_code END AS product_key,
                 currency, source_id,
                 CASE WHEN partner_iso3 <> 'WLD' AND product_code <> 'TOTAL' THEN 1 ELSE 0 END AS detail,
                 SUM(value) AS value, COUNT(*) AS n
@@ -177,7 +180,7 @@ pub fn cell<'a>(
         region_code.get(..2).unwrap_or(region_code)
     };
     let product_key = if classification == "HS" && product_code != "TOTAL" {
-        product_code.get(..4).unwrap_or(product_code)
+        product_code.get(..HS_KEY_LEN).unwrap_or(product_code)
     } else {
         product_code
     };
