@@ -5,13 +5,16 @@
 # Two builds measured in the same minutes: both servers run on free loopback
 # ports over the same database, and wrk drives one, then the other, query by
 # query, for N interleaved rounds (the idle server costs nothing). Prints
-# every round and the medians of req/s and p99 per binary and query. The
+# every round (errors count GraphQL `errors` in bodies too, as in
+# bench/run.sh) and the medians of req/s and p99 per binary and query. The
 # machine's noise moves both binaries alike, so the ratio is what carries
 # over between sessions. CPU ms per request (the server's own, and every
 # postgres process's) is steadier than req/s on a shared machine.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-[ $# -ge 3 ] || { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+. "$ROOT/bench/lib.sh"
+# The usage: this file's opening comment.
+[ $# -ge 3 ] || { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 2; }
 BIN_A=$1 BIN_B=$2 URL=$3; shift 3
 QUERIES="q1 q2" ROUNDS=5 DURATION=10 CONC=64
 while [ $# -gt 0 ]; do
@@ -41,22 +44,9 @@ for side in A B; do
 done
 
 for q in $QUERIES; do
-  awk 'BEGIN { ORS = ""; print "{\"query\":\"" }
-       { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, " "); print $0 "\\n" }
-       END { print "\"}" }' "$ROOT/bench/queries/$q.graphql" >"$TMP/$q.json"
+  json_body "$ROOT/bench/queries/$q.graphql" >"$TMP/$q.json"
 done
-cat >"$TMP/wrk.lua" <<'EOF'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-local f = assert(io.open(os.getenv("BENCH_BODY"), "rb"))
-wrk.body = f:read("*a")
-f:close()
-function done(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %.1f %.2f %d\n", summary.requests / (summary.duration / 1e6),
-    latency:percentile(99) / 1000, e.status + e.connect + e.read + e.write + e.timeout))
-end
-EOF
+write_wrk_lua "$TMP/wrk.lua"
 # CPU seconds (user + system) used so far by a process, and by every postgres process.
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 pg_ticks() {
@@ -72,7 +62,8 @@ declare -A SPID
 SPID[A]=${PIDS[0]} SPID[B]=${PIDS[1]}
 run() { # side query seconds
   BENCH_BODY=$TMP/$2.json wrk -t2 -c"$CONC" -d"${3}s" --timeout 10s -s "$TMP/wrk.lua" \
-    "http://127.0.0.1:${PORT[$1]}/graphql" | awk '$1 == "RESULT" { print $2, $3, $4 }'
+    "http://127.0.0.1:${PORT[$1]}/graphql" \
+    | awk '$1 == "RESULT" { printf "%.1f %.2f %d\n", $2 / ($3 / 1e6), $5, $6 }'
 }
 
 : >"$TMP/rounds"

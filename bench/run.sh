@@ -26,6 +26,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$ROOT/bench/lib.sh"
 SCALE=1
 DB=sqlite
 SMOKE=0
@@ -220,12 +221,6 @@ if [ "$IMPORT" = 0 ]; then
 fi
 rss_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$SERVER_PID/status" 2>/dev/null || echo 0; }
 
-# JSON request bodies from the .graphql files.
-json_body() {
-  awk 'BEGIN { ORS = "" ; print "{\"query\":\"" }
-       { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, " "); print $0 "\\n" }
-       END { print "\"}" }' "$1"
-}
 for q in $QUERIES; do
   [ -f "$ROOT/bench/queries/$q.graphql" ] || { echo "no bench/queries/$q.graphql" >&2; exit 1; }
   json_body "$ROOT/bench/queries/$q.graphql" >"$TMP/$q.json"
@@ -244,27 +239,7 @@ for q in $QUERIES; do
 done
 
 # ---------------------------------------------------------------- load
-cat >"$TMP/wrk.lua" <<'EOF'
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-local f = assert(io.open(os.getenv("BENCH_BODY"), "rb"))
-wrk.body = f:read("*a")
-f:close()
-gql_errors = 0
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function response(status, headers, body)
-  if status == 200 and body:find('"errors"', 1, true) then gql_errors = gql_errors + 1 end
-end
-function done(summary, latency, requests)
-  local g = 0
-  for _, t in ipairs(threads) do g = g + (t:get("gql_errors") or 0) end
-  local e = summary.errors
-  io.write(string.format("RESULT %d %d %.3f %.3f %d\n", summary.requests, summary.duration,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
-    e.status + e.connect + e.read + e.write + e.timeout + g))
-end
-EOF
+write_wrk_lua "$TMP/wrk.lua"
 
 # Prints "requests duration_us p50_ms p99_ms errors" for one run.
 load() { # query concurrency seconds
