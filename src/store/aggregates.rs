@@ -297,23 +297,21 @@ pub async fn covers(
     // a correlated subquery, planned once whatever their number. (Not
     // EXISTS: PostgreSQL would turn it into a semi-join over every flow of
     // the period.)
-    sql.push("WITH m(month) AS (VALUES ");
-    for (i, month) in months.iter().enumerate() {
-        sql.push(if i == 0 { "(" } else { ", (" })
-            .value(*month)
-            .push(")");
-    }
-    sql.push(")");
+    sql.push("WITH m(month) AS (VALUES ")
+        .list(&months, |sql, month| {
+            sql.push("(").value(*month).push(")");
+        })
+        .push(")");
     if !children.is_empty() {
-        sql.push(", c(lo, hi) AS (VALUES ");
-        for (i, child) in children.iter().enumerate() {
-            sql.push(if i == 0 { "(" } else { ", (" })
-                .value(child.as_str())
-                .push(", ")
-                .value(flows::prefix_upper(child))
-                .push(")");
-        }
-        sql.push(")");
+        sql.push(", c(lo, hi) AS (VALUES ")
+            .list(&children, |sql, child| {
+                sql.push("(")
+                    .value(child.as_str())
+                    .push(", ")
+                    .value(flows::prefix_upper(child))
+                    .push(")");
+            })
+            .push(")");
     }
     // A month is covered by the latest flow starting by then that is still
     // running; the region by its own rows or by rows in every child's range.

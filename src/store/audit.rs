@@ -5,6 +5,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use entity::{audit_run, claim, finding, report};
+use futures::FutureExt;
+use futures::stream::{self, StreamExt, TryStreamExt};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
@@ -170,7 +172,7 @@ fn answer(
     }
 }
 
-/// Stored totals one document's CLAIM_DATA asks of the database at a time.
+/// Stored totals one document's CLAIM_DATA has in flight at once.
 const CONCURRENT_FIGURES: usize = 8;
 
 /// CLAIM_DATA: the claims' figures against the stored flows. A report's
@@ -198,14 +200,17 @@ pub async fn claim_data(
         .flat_map(|s| std::iter::once(&s.own).chain(s.base.as_ref()))
         .collect();
     let distinct: Vec<&FlowSpec> = distinct.into_iter().collect();
-    let mut totals: HashMap<&FlowSpec, Option<Option<f64>>> = HashMap::new();
-    for chunk in distinct.chunks(CONCURRENT_FIGURES) {
-        let figures = futures::future::try_join_all(
-            chunk.iter().map(|spec| covered_total(db, catalog, spec)),
-        )
+    // Boxed: a stream over the borrowing closure's futures would not be Send.
+    let pending: Vec<_> = distinct
+        .iter()
+        .map(|spec| covered_total(db, catalog, spec).boxed())
+        .collect();
+    let figures: Vec<_> = stream::iter(pending)
+        .buffered(CONCURRENT_FIGURES)
+        .try_collect()
         .await?;
-        totals.extend(chunk.iter().copied().zip(figures));
-    }
+    let totals: HashMap<&FlowSpec, Option<Option<f64>>> =
+        distinct.into_iter().zip(figures).collect();
     let answers: Vec<(FigureRequest, Option<f64>)> = requests
         .iter()
         .map(|(req, specs)| {

@@ -62,6 +62,21 @@ impl SqlText {
         self.param(param)
     }
 
+    /// Writes `items` separated by `, `, each by `write`.
+    pub fn list<T>(
+        &mut self,
+        items: impl IntoIterator<Item = T>,
+        mut write: impl FnMut(&mut Self, T),
+    ) -> &mut Self {
+        for (i, item) in items.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            write(self, item);
+        }
+        self
+    }
+
     /// The text `write` appends, taken back out (its values stay bound): a
     /// fragment written once and pushed wherever it is needed.
     pub fn detached(&mut self, write: impl FnOnce(&mut Self)) -> String {

@@ -16,14 +16,11 @@ pub(crate) fn write_condition(sql: &mut SqlText, spec: &FlowSpec) {
             sql.push(" AND direction = ").value(d.as_str());
         }
         None => {
-            sql.push(" AND direction IN (");
-            for (i, d) in Direction::ALL.iter().enumerate() {
-                if i > 0 {
-                    sql.push(", ");
-                }
-                sql.value(d.as_str());
-            }
-            sql.push(")");
+            sql.push(" AND direction IN (")
+                .list(Direction::ALL, |sql, d| {
+                    sql.value(d.as_str());
+                })
+                .push(")");
         }
     }
     if let Some(p) = spec.period {
@@ -90,13 +87,10 @@ fn write_product(sql: &mut SqlText, p: &ProductScope) {
     } else if p.subtree.is_empty() {
         sql.push(" AND 1 = 2");
     } else {
-        sql.push(" AND product_code IN (");
-        for (i, code) in p.subtree.iter().enumerate() {
-            if i > 0 {
-                sql.push(", ");
-            }
-            sql.value(code.as_str());
-        }
-        sql.push(")");
+        sql.push(" AND product_code IN (")
+            .list(&p.subtree, |sql, code| {
+                sql.value(code.as_str());
+            })
+            .push(")");
     }
 }
