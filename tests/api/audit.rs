@@ -195,9 +195,7 @@ async fn quarter_findings(app: &TestApp, region: &str, quarter: &str) -> usize {
 /// three) and every municipality, or no comparison at all.
 async fn claim_data_needs_every_month_and_every_child(app: TestApp) {
     let rows = |lines: &[(&str, &str)]| {
-        let mut csv = String::from(
-            "period,direction,region_code,partner_iso3,classification,product_code,value,currency,source\n",
-        );
+        let mut csv = String::from(HEADER);
         for (period, region) in lines {
             csv.push_str(&format!(
                 "{period},EXPORT,{region},USA,HS,854231,1000000,USD,manual\n"
