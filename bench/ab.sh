@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/ab.sh BIN_A BIN_B DATABASE_URL [--queries "q1 q2"] [--rounds N]
-#             [--duration S] [--concurrency C]
+#             [--duration S] [--concurrency C] [--url-b DATABASE_URL]
 #
 # Two builds measured in the same minutes: both servers run on free loopback
 # ports over the same database, and wrk drives one, then the other, query by
@@ -10,19 +10,22 @@
 # machine's noise moves both binaries alike, so the ratio is what carries
 # over between sessions. CPU ms per request (the server's own, and every
 # postgres process's) is steadier than req/s on a shared machine.
+# --url-b gives B a database of its own, for a change of schema: copy the
+# database (CREATE DATABASE … TEMPLATE …) and let B migrate the copy.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/bench/lib.sh"
 # The usage: this file's opening comment.
 [ $# -ge 3 ] || { awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 2; }
-BIN_A=$1 BIN_B=$2 URL=$3; shift 3
-QUERIES="q1 q2" ROUNDS=5 DURATION=10 CONC=64
+BIN_A=$1 BIN_B=$2 URL_A=$3; shift 3
+URL_B=$URL_A QUERIES="q1 q2" ROUNDS=5 DURATION=10 CONC=64
 while [ $# -gt 0 ]; do
   case "$1" in
     --queries) QUERIES=$2; shift 2 ;;
     --rounds) ROUNDS=$2; shift 2 ;;
     --duration) DURATION=$2; shift 2 ;;
     --concurrency) CONC=$2; shift 2 ;;
+    --url-b) URL_B=$2; shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -35,9 +38,9 @@ trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$TM
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 declare -A PORT
 for side in A B; do
-  bin=BIN_$side
+  bin=BIN_$side url=URL_$side
   p=$(port)
-  RUST_LOG=warn "${!bin}" serve --bind "127.0.0.1:$p" --database-url "$URL" >"$TMP/$side.log" 2>&1 &
+  RUST_LOG=warn "${!bin}" serve --bind "127.0.0.1:$p" --database-url "${!url}" >"$TMP/$side.log" 2>&1 &
   PIDS+=($!)
   PORT[$side]=$p
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$p/healthz" >/dev/null && break; sleep 0.5; done

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_catalogues_and_flows;
 mod m20261122_000002_audit;
 mod m20261122_000003_rollup;
+mod m20261203_000004_flow_key;
 pub mod rollup;
 
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_catalogues_and_flows::Migration),
             Box::new(m20261122_000002_audit::Migration),
             Box::new(m20261122_000003_rollup::Migration),
+            Box::new(m20261203_000004_flow_key::Migration),
         ]
     }
 }

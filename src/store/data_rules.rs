@@ -249,11 +249,11 @@ struct DuplicateRow {
 /// The flow key without the source, in the order of the unique index
 /// `ux_flows_key`, so that probing it by these columns is one index range.
 const SAME_FLOW: [&str; 8] = [
-    "region_code",
+    "partner_iso3",
     "direction",
     "period_start",
     "period_end",
-    "partner_iso3",
+    "region_code",
     "classification",
     "product_code",
     "currency",

@@ -1,0 +1,174 @@
+//! One index fewer on `flows`, and its codes compared as bytes on
+//! PostgreSQL: what a bulk import spends most of its time on is building
+//! the flow indexes, and every write maintains them.
+//!
+//! - The unique flow key now leads with the partner (partner, direction,
+//!   start of the period), so it also answers "a partner's flows in a
+//!   period", and `ix_flows_partner`, which did only that, is dropped. A
+//!   region's flows in a period are read through `ix_flows_region_value`,
+//!   which leads with the same columns the old key led with; on PostgreSQL
+//!   it also carries (`INCLUDE`) the columns a detail filter reads (end of
+//!   the period, partner, product, currency), so that "does this region
+//!   have flows in this month" stays an index-only probe, as it was on the
+//!   old key.
+//! - `ix_flows_product` stays as it was: a product range (a chapter, a
+//!   heading) is not one range of a unique key led by the product, and
+//!   scanning it there took twice as long as in the narrow index, whose
+//!   repeated keys PostgreSQL stores once.
+//! - On PostgreSQL the code columns (direction, region, partner,
+//!   classification, product, currency) take the `C` collation: they hold
+//!   ASCII codes, so the order is the one the database's own collation gave
+//!   (and the one SQLite and Rust use), but comparing them is a byte
+//!   comparison instead of a locale call.
+//!
+//! On a database that already holds flows, the indexes are rebuilt once.
+
+use sea_orm_migration::prelude::*;
+use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Flows {
+    Table,
+    Id,
+    Value,
+    RegionCode,
+    Direction,
+    PeriodStart,
+    PeriodEnd,
+    PartnerIso3,
+    Classification,
+    ProductCode,
+    Currency,
+    SourceId,
+}
+
+const KEY: &str = "ux_flows_key";
+const PARTNER: &str = "ix_flows_partner";
+const RANK: &str = "ix_flows_region_value";
+
+/// The code columns whose collation changes on PostgreSQL.
+const CODES: [&str; 6] = [
+    "direction",
+    "region_code",
+    "partner_iso3",
+    "classification",
+    "product_code",
+    "currency",
+];
+
+/// `ALTER TABLE flows` giving every code column `collation`, in one
+/// statement so that the indexes over them are rebuilt once.
+fn collate_codes(collation: &str) -> String {
+    let columns: Vec<String> = CODES
+        .iter()
+        .map(|c| format!("ALTER COLUMN {c} TYPE varchar COLLATE {collation}"))
+        .collect();
+    format!("ALTER TABLE flows {}", columns.join(", "))
+}
+
+/// `ix_flows_region_value` as the rollup migration created it.
+fn rank() -> IndexCreateStatement {
+    Index::create()
+        .name(RANK)
+        .table(Flows::Table)
+        .col(Flows::RegionCode)
+        .col(Flows::Direction)
+        .col(Flows::PeriodStart)
+        .col(Flows::Value)
+        .col(Flows::Id)
+        .to_owned()
+}
+
+async fn drop_index(m: &SchemaManager<'_>, name: &str) -> Result<(), DbErr> {
+    m.drop_index(Index::drop().name(name).table(Flows::Table).to_owned())
+        .await
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    /// In one transaction on SQLite too: there, a migration otherwise runs
+    /// statement by statement on any connection of the pool, and one that
+    /// has not seen the old key dropped refuses to create the new one
+    /// ("index ux_flows_key already exists").
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        drop_index(m, KEY).await?;
+        drop_index(m, PARTNER).await?;
+        if m.get_database_backend() == DbBackend::Postgres {
+            drop_index(m, RANK).await?;
+            m.get_connection()
+                .execute_unprepared(&collate_codes("\"C\""))
+                .await?;
+            m.create_index(
+                rank()
+                    .include(Flows::PeriodEnd)
+                    .include(Flows::Currency)
+                    .include(Flows::PartnerIso3)
+                    .include(Flows::ProductCode)
+                    .to_owned(),
+            )
+            .await?;
+        }
+        m.create_index(
+            Index::create()
+                .name(KEY)
+                .table(Flows::Table)
+                .unique()
+                .col(Flows::PartnerIso3)
+                .col(Flows::Direction)
+                .col(Flows::PeriodStart)
+                .col(Flows::PeriodEnd)
+                .col(Flows::RegionCode)
+                .col(Flows::Classification)
+                .col(Flows::ProductCode)
+                .col(Flows::Currency)
+                .col(Flows::SourceId)
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        drop_index(m, KEY).await?;
+        if m.get_database_backend() == DbBackend::Postgres {
+            drop_index(m, RANK).await?;
+            m.get_connection()
+                .execute_unprepared(&collate_codes("\"default\""))
+                .await?;
+            m.create_index(rank()).await?;
+        }
+        m.create_index(
+            Index::create()
+                .name(KEY)
+                .table(Flows::Table)
+                .unique()
+                .col(Flows::RegionCode)
+                .col(Flows::Direction)
+                .col(Flows::PeriodStart)
+                .col(Flows::PeriodEnd)
+                .col(Flows::PartnerIso3)
+                .col(Flows::Classification)
+                .col(Flows::ProductCode)
+                .col(Flows::Currency)
+                .col(Flows::SourceId)
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name(PARTNER)
+                .table(Flows::Table)
+                .col(Flows::PartnerIso3)
+                .col(Flows::Direction)
+                .col(Flows::PeriodStart)
+                .to_owned(),
+        )
+        .await
+    }
+}
