@@ -2,6 +2,7 @@
 //! The mode is chosen from the input's size, so these tests hand the store a
 //! small file with a large size hint.
 
+use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 use tradegraph::store::import::{self, ImportOptions};
@@ -11,6 +12,7 @@ use crate::helpers::TestApp;
 crate::on_both!(
     bulk_import_rebuilds_every_index,
     bulk_import_refuses_a_stored_key_and_writes_nothing,
+    the_flow_key_migration_goes_down_and_up_again,
 );
 
 const HEADER: &str =
@@ -162,4 +164,42 @@ async fn bulk_import_refuses_a_stored_key_and_writes_nothing(app: TestApp) {
     assert_eq!(flow_count(&app).await, count, "nothing written");
     assert_eq!(flow_indexes(&app).await, before, "indexes back");
     assert_eq!(flow_foreign_keys(&app).await.len(), 1, "foreign key back");
+}
+
+/// The last migration (the flow key led by the partner) undone and redone
+/// over stored flows: the indexes come back as they were, the flows stay,
+/// and a stored key is still refused.
+async fn the_flow_key_migration_goes_down_and_up_again(app: TestApp) {
+    let db = &app.state.db.conn;
+    let migrated = flow_indexes(&app).await;
+    let count = flow_count(&app).await;
+    Migrator::down(db, Some(1)).await.unwrap();
+    let before = flow_indexes(&app).await;
+    assert!(
+        before.iter().any(|n| n == "ix_flows_partner"),
+        "the partner index is back: {before:?}"
+    );
+    Migrator::up(db, None).await.unwrap();
+    assert_eq!(flow_indexes(&app).await, migrated);
+    assert!(!migrated.iter().any(|n| n == "ix_flows_partner"));
+    assert_eq!(flow_count(&app).await, count);
+    // The unique key refuses a stored flow's key, row by row as in bulk.
+    app.import(&rows("02004", 1)).await;
+    let catalog = app.state.catalog.snapshot();
+    for options in [ImportOptions::default(), LARGE] {
+        let err = import::import(db, &catalog, rows("02004", 1).as_bytes(), options, |_| {})
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                &err,
+                tradegraph::store::StoreError::Invalid {
+                    rule: "DUPLICATE_FLOW",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+    assert_eq!(flow_count(&app).await, count + 1);
 }
