@@ -16,10 +16,11 @@
 //!   scanning it there took twice as long as in the narrow index, whose
 //!   repeated keys PostgreSQL stores once.
 //! - On PostgreSQL the code columns (direction, region, partner,
-//!   classification, product, currency) take the `C` collation: they hold
-//!   ASCII codes, so the order is the one the database's own collation gave
-//!   (and the one SQLite and Rust use), but comparing them is a byte
-//!   comparison instead of a locale call.
+//!   classification, product, currency, and the catalogues' codes they
+//!   join to) take the `C` collation: they hold ASCII codes (digits and
+//!   capitals), which the usual collations already sort byte by byte, as
+//!   SQLite and Rust do; comparing them is now a byte comparison instead
+//!   of a locale call.
 //!
 //! On a database that already holds flows, the indexes are rebuilt once.
 
@@ -49,24 +50,39 @@ const KEY: &str = "ux_flows_key";
 const PARTNER: &str = "ix_flows_partner";
 const RANK: &str = "ix_flows_region_value";
 
-/// The code columns whose collation changes on PostgreSQL.
-const CODES: [&str; 6] = [
-    "direction",
-    "region_code",
-    "partner_iso3",
-    "classification",
-    "product_code",
-    "currency",
+/// The code columns whose collation changes on PostgreSQL: the flows'
+/// and the catalogues' they join to, so that a join of the two still
+/// compares in one collation and can use the catalogues' keys.
+const CODES: [(&str, &[&str]); 4] = [
+    (
+        "flows",
+        &[
+            "direction",
+            "region_code",
+            "partner_iso3",
+            "classification",
+            "product_code",
+            "currency",
+        ],
+    ),
+    ("regions", &["code", "parent_code"]),
+    ("partners", &["iso3"]),
+    ("products", &["classification", "code", "parent_code"]),
 ];
 
-/// `ALTER TABLE flows` giving every code column `collation`, in one
-/// statement so that the indexes over them are rebuilt once.
-fn collate_codes(collation: &str) -> String {
-    let columns: Vec<String> = CODES
-        .iter()
-        .map(|c| format!("ALTER COLUMN {c} TYPE varchar COLLATE {collation}"))
-        .collect();
-    format!("ALTER TABLE flows {}", columns.join(", "))
+/// Gives every code column `collation`, one statement per table so that
+/// the indexes over them are rebuilt once.
+async fn collate_codes(m: &SchemaManager<'_>, collation: &str) -> Result<(), DbErr> {
+    for (table, columns) in CODES {
+        let columns: Vec<String> = columns
+            .iter()
+            .map(|c| format!("ALTER COLUMN {c} TYPE varchar COLLATE {collation}"))
+            .collect();
+        m.get_connection()
+            .execute_unprepared(&format!("ALTER TABLE {table} {}", columns.join(", ")))
+            .await?;
+    }
+    Ok(())
 }
 
 /// `ix_flows_region_value` as the rollup migration created it.
@@ -102,9 +118,7 @@ impl MigrationTrait for Migration {
         drop_index(m, PARTNER).await?;
         if m.get_database_backend() == DbBackend::Postgres {
             drop_index(m, RANK).await?;
-            m.get_connection()
-                .execute_unprepared(&collate_codes("\"C\""))
-                .await?;
+            collate_codes(m, "\"C\"").await?;
             m.create_index(
                 rank()
                     .include(Flows::PeriodEnd)
@@ -138,9 +152,7 @@ impl MigrationTrait for Migration {
         drop_index(m, KEY).await?;
         if m.get_database_backend() == DbBackend::Postgres {
             drop_index(m, RANK).await?;
-            m.get_connection()
-                .execute_unprepared(&collate_codes("\"default\""))
-                .await?;
+            collate_codes(m, "\"default\"").await?;
             m.create_index(rank()).await?;
         }
         m.create_index(
