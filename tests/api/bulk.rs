@@ -147,16 +147,7 @@ async fn bulk_import_refuses_a_stored_key_and_writes_nothing(app: TestApp) {
         .await
         .unwrap_err();
     let text = err.to_string();
-    assert!(
-        matches!(
-            &err,
-            tradegraph::store::StoreError::Invalid {
-                rule: "DUPLICATE_FLOW",
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    assert_duplicate_flow(&err);
     assert!(
         text.contains("02004") && text.contains("USA"),
         "names the key: {text}"
@@ -190,16 +181,20 @@ async fn the_flow_key_migration_goes_down_and_up_again(app: TestApp) {
         let err = import::import(db, &catalog, rows("02004", 1).as_bytes(), options, |_| {})
             .await
             .unwrap_err();
-        assert!(
-            matches!(
-                &err,
-                tradegraph::store::StoreError::Invalid {
-                    rule: "DUPLICATE_FLOW",
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        assert_duplicate_flow(&err);
     }
     assert_eq!(flow_count(&app).await, count + 1);
+}
+
+fn assert_duplicate_flow(err: &tradegraph::store::StoreError) {
+    assert!(
+        matches!(
+            err,
+            tradegraph::store::StoreError::Invalid {
+                rule: "DUPLICATE_FLOW",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
