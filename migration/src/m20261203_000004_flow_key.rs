@@ -30,7 +30,7 @@ use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-#[derive(DeriveIden)]
+#[derive(DeriveIden, Clone, Copy)]
 enum Flows {
     Table,
     Id,
@@ -85,17 +85,25 @@ async fn collate_codes(m: &SchemaManager<'_>, collation: &str) -> Result<(), DbE
     Ok(())
 }
 
+/// An index of `flows` named `name` over `columns`, in order.
+fn index(name: &str, columns: &[Flows]) -> IndexCreateStatement {
+    let mut index = Index::create();
+    index.name(name).table(Flows::Table);
+    for &column in columns {
+        index.col(column);
+    }
+    index
+}
+
 /// `ix_flows_region_value` as the rollup migration created it.
 fn rank() -> IndexCreateStatement {
-    Index::create()
-        .name(RANK)
-        .table(Flows::Table)
-        .col(Flows::RegionCode)
-        .col(Flows::Direction)
-        .col(Flows::PeriodStart)
-        .col(Flows::Value)
-        .col(Flows::Id)
-        .to_owned()
+    use Flows::*;
+    index(RANK, &[RegionCode, Direction, PeriodStart, Value, Id])
+}
+
+/// The unique flow key, its columns in `order`.
+fn key(order: &[Flows; 9]) -> IndexCreateStatement {
+    index(KEY, order).unique().to_owned()
 }
 
 async fn drop_index(m: &SchemaManager<'_>, name: &str) -> Result<(), DbErr> {
@@ -129,22 +137,18 @@ impl MigrationTrait for Migration {
             )
             .await?;
         }
-        m.create_index(
-            Index::create()
-                .name(KEY)
-                .table(Flows::Table)
-                .unique()
-                .col(Flows::PartnerIso3)
-                .col(Flows::Direction)
-                .col(Flows::PeriodStart)
-                .col(Flows::PeriodEnd)
-                .col(Flows::RegionCode)
-                .col(Flows::Classification)
-                .col(Flows::ProductCode)
-                .col(Flows::Currency)
-                .col(Flows::SourceId)
-                .to_owned(),
-        )
+        use Flows::*;
+        m.create_index(key(&[
+            PartnerIso3,
+            Direction,
+            PeriodStart,
+            PeriodEnd,
+            RegionCode,
+            Classification,
+            ProductCode,
+            Currency,
+            SourceId,
+        ]))
         .await
     }
 
@@ -155,32 +159,20 @@ impl MigrationTrait for Migration {
             collate_codes(m, "\"default\"").await?;
             m.create_index(rank()).await?;
         }
-        m.create_index(
-            Index::create()
-                .name(KEY)
-                .table(Flows::Table)
-                .unique()
-                .col(Flows::RegionCode)
-                .col(Flows::Direction)
-                .col(Flows::PeriodStart)
-                .col(Flows::PeriodEnd)
-                .col(Flows::PartnerIso3)
-                .col(Flows::Classification)
-                .col(Flows::ProductCode)
-                .col(Flows::Currency)
-                .col(Flows::SourceId)
-                .to_owned(),
-        )
+        use Flows::*;
+        m.create_index(key(&[
+            RegionCode,
+            Direction,
+            PeriodStart,
+            PeriodEnd,
+            PartnerIso3,
+            Classification,
+            ProductCode,
+            Currency,
+            SourceId,
+        ]))
         .await?;
-        m.create_index(
-            Index::create()
-                .name(PARTNER)
-                .table(Flows::Table)
-                .col(Flows::PartnerIso3)
-                .col(Flows::Direction)
-                .col(Flows::PeriodStart)
-                .to_owned(),
-        )
-        .await
+        m.create_index(index(PARTNER, &[PartnerIso3, Direction, PeriodStart]))
+            .await
     }
 }

@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, error_code};
+use tradegraph_ingest::HEADER;
 
 crate::on_both!(
     catalogue_lists_every_rule,
@@ -306,8 +307,6 @@ async fn save_report_needs_the_token_and_stores_everything(app: TestApp) {
     assert_eq!(stored["reports"]["totalCount"], json!(1));
 }
 
-const HEADER: &str =
-    "period,direction,region_code,partner_iso3,classification,product_code,value,currency,source\n";
 const RUN: &str = "mutation($s: AuditScopeInput) { runAudit(scope: $s) { id kind findingCount errorCount counts { rule severity count } } }";
 
 async fn findings_of_run(app: &TestApp, run: &Value) -> Vec<Value> {

@@ -8,15 +8,13 @@ use serde_json::json;
 use tradegraph::store::import::{self, ImportOptions};
 
 use crate::helpers::TestApp;
+use tradegraph_ingest::HEADER;
 
 crate::on_both!(
     bulk_import_rebuilds_every_index,
     bulk_import_refuses_a_stored_key_and_writes_nothing,
     the_flow_key_migration_goes_down_and_up_again,
 );
-
-const HEADER: &str =
-    "period,direction,region_code,partner_iso3,classification,product_code,value,currency,source\n";
 
 /// Pretends the file holds millions of rows.
 const LARGE: ImportOptions = ImportOptions {

@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, error_code};
+use tradegraph_ingest::HEADER;
 
 crate::on_both!(
     writes_need_the_admin_token,
@@ -133,9 +134,6 @@ async fn duplicate_flow_key_is_refused(app: TestApp) {
     assert_eq!(error_code(&body), "BAD_USER_INPUT");
     assert_eq!(body["errors"][0]["extensions"]["rule"], "DUPLICATE_FLOW");
 }
-
-const HEADER: &str =
-    "period,direction,region_code,partner_iso3,classification,product_code,value,currency,source\n";
 
 async fn import_is_all_or_nothing_and_names_row_column_rule(app: TestApp) {
     let before = flow_count(&app).await;

@@ -7,6 +7,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
+use tradegraph_ingest::HEADER;
 
 crate::on_both!(
     rollup_answers_match_the_flows,
@@ -15,9 +16,6 @@ crate::on_both!(
     the_rollup_answers_years,
     an_import_adds_what_a_refresh_would,
 );
-
-const HEADER: &str =
-    "period,direction,region_code,partner_iso3,classification,product_code,value,currency,source\n";
 
 /// Flows in three states over two years, with the shapes a rollup can get
 /// wrong: aggregate partners and products, a quarter, a whole year, a month

@@ -51,7 +51,7 @@ pub const MAX_REPORTED_ERRORS: usize = 100;
 
 /// Imports of at least this many rows vacuum and analyse the flows on
 /// PostgreSQL.
-const ANALYZE_AFTER_ROWS: u64 = 10_000;
+const VACUUM_AFTER_ROWS: u64 = 10_000;
 
 /// Page cache an import may use on SQLite (KiB, as `PRAGMA cache_size`
 /// takes it when negative): index pages stay in memory instead of being
@@ -159,7 +159,7 @@ pub async fn import<R: Read>(
     let mut report = rows.report;
     report.inserted = inserted;
     report.committed = true;
-    if backend == DbBackend::Postgres && report.inserted >= ANALYZE_AFTER_ROWS {
+    if backend == DbBackend::Postgres && report.inserted >= VACUUM_AFTER_ROWS {
         // Statistics for the new rows now, not when autovacuum gets to them:
         // the planner picks index plans by row estimates. VACUUM marks the
         // new pages all-visible, without which every index-only scan (the
