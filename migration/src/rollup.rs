@@ -16,6 +16,11 @@
 //!   apart so that counts of every row still come out right.
 //!
 //! `value` is the sum and `n` the number of flows behind the row.
+//!
+//! Beside it, [`TOTALS_TABLE`] holds each scope's totals per stored period
+//! (all products together), refreshed by [`refresh_totals`] and summed by
+//! imports the same way: the yearly rollup answers years by product, the
+//! totals any run of months.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, Statement};
@@ -33,20 +38,135 @@ pub const COUNTRY_SCOPE: &str = "00";
 
 const KEY: &str = "year, direction, classification, product_key, currency, source_id, detail";
 
+/// The monthly totals of each scope, all products together: what a
+/// country's or a state's total over any run of months adds (a quarter, a
+/// month, a year to date), and what tells whether its months are covered.
+/// One row sums the flows of one period (as stored: a month, a quarter, a
+/// year, a range) for one scope, direction, classification, currency,
+/// source and kind (`detail` as in the rollup). A flow across a new year
+/// counts here too, under the year it starts in.
+pub const TOTALS_TABLE: &str = "flow_totals";
+
+const TOTALS_KEY: &str =
+    "period_start, period_end, direction, classification, currency, source_id, detail";
+
+/// The scope a flow's region rolls up to, in SQL: the country's own flows
+/// to `00`, every other to its state.
+const SCOPE_SQL: &str = "CASE WHEN region_code = '00' THEN '00' ELSE SUBSTR(region_code, 1, 2) END";
+
+/// Whether a flow is a detail flow (names a partner and a product), in SQL.
+const DETAIL_SQL: &str =
+    "CASE WHEN partner_iso3 <> 'WLD' AND product_code <> 'TOTAL' THEN 1 ELSE 0 END";
+
 /// The flows of `filter`, grouped by scope and product key (not `*`).
 fn grouped_flows(filter: &str) -> String {
     format!(
-        "SELECT CASE WHEN region_code = '{COUNTRY_SCOPE}' THEN '{COUNTRY_SCOPE}' ELSE SUBSTR(region_code, 1, 2) END AS scope_code,
+        "SELECT {SCOPE_SQL} AS scope_code,
                 period_start / 100 AS year, direction, classification,
                 CASE WHEN classification = 'HS' AND product_code <> 'TOTAL'
                      THEN SUBSTR(product_code, 1, {HS_KEY_LEN}) ELSE product_code END AS product_key,
-                currency, source_id,
-                CASE WHEN partner_iso3 <> 'WLD' AND product_code <> 'TOTAL' THEN 1 ELSE 0 END AS detail,
+                currency, source_id, {DETAIL_SQL} AS detail,
                 SUM(value) AS value, COUNT(*) AS n
          FROM flows
          WHERE period_start / 100 = period_end / 100 AND {filter}
          GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
     )
+}
+
+/// The flows of `filter`, grouped by scope and period: the totals' rows.
+fn totals_of_flows(filter: &str) -> String {
+    format!(
+        "SELECT {SCOPE_SQL} AS scope_code, period_start, period_end, direction, classification,
+                currency, source_id, {DETAIL_SQL} AS detail, SUM(value) AS value, COUNT(*) AS n
+         FROM flows
+         WHERE {filter}
+         GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+    )
+}
+
+/// Which rows a refresh recomputes, as SQL conditions.
+struct Refreshed {
+    /// On a rollup or totals row: its state scopes (the country aside).
+    state_rows: String,
+    /// On a flow: in one of those states, by code range.
+    state_flows: String,
+    /// The years, as an SQL list (`None`: every year).
+    years: Option<String>,
+}
+
+/// The country's scope row, as an SQL condition.
+const COUNTRY_ROWS: &str = "scope_code = '00'";
+
+impl Refreshed {
+    /// `None` when there is nothing to refresh; an error for a state code
+    /// that is not two digits.
+    fn new(years: Option<&[i32]>, states: Option<&[String]>) -> Result<Option<Self>, DbErr> {
+        // Numbers bare, codes quoted (they are checked to be digits).
+        fn list<T: ToString>(items: &[T], quote: &str) -> String {
+            items
+                .iter()
+                .map(|i| format!("{quote}{}{quote}", i.to_string()))
+                .collect::<Vec<_>>()
+                .join(",")
+        }
+        let years = match years {
+            Some([]) => return Ok(None),
+            Some(years) => Some(list(years, "")),
+            None => None,
+        };
+        let (state_rows, state_flows) = match states {
+            Some([]) => return Ok(None),
+            Some(codes) => {
+                if let Some(bad) = codes
+                    .iter()
+                    .find(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_digit()))
+                {
+                    return Err(DbErr::Custom(format!(
+                        "rollup refresh: `{bad}` is not a state code"
+                    )));
+                }
+                (
+                    format!("scope_code IN ({})", list(codes, "'")),
+                    // Code ranges, which the flow indexes serve.
+                    codes
+                        .iter()
+                        .map(|c| {
+                            let upper = format!("{}{}", &c[..1], (c.as_bytes()[1] + 1) as char);
+                            format!("(region_code >= '{c}' AND region_code < '{upper}')")
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" OR "),
+                )
+            }
+            None => (
+                format!("scope_code <> '{COUNTRY_SCOPE}'"),
+                "1 = 1".to_owned(),
+            ),
+        };
+        Ok(Some(Self {
+            state_rows,
+            state_flows,
+            years,
+        }))
+    }
+
+    /// The years' condition on `expr` (a year), or none.
+    fn years_of(&self, expr: &str) -> String {
+        match &self.years {
+            Some(list) => format!("{expr} IN ({list})"),
+            None => "1 = 1".to_owned(),
+        }
+    }
+}
+
+/// Runs `statements` in order on `db`.
+async fn run<C: ConnectionTrait>(db: &C, statements: &[String]) -> Result<(), DbErr> {
+    let backend = db.get_database_backend();
+    for sql in statements {
+        db.execute_raw(Statement::from_string(backend, sql.clone()))
+            .await?;
+    }
+    Ok(())
 }
 
 /// Recomputes the rollup rows of `years` (every year when `None`) from the
@@ -59,54 +179,14 @@ pub async fn refresh<C: ConnectionTrait>(
     years: Option<&[i32]>,
     states: Option<&[String]>,
 ) -> Result<(), DbErr> {
-    // Numbers bare, codes quoted (they are checked to be digits).
-    fn list<T: ToString>(items: &[T], quote: &str) -> String {
-        items
-            .iter()
-            .map(|i| format!("{quote}{}{quote}", i.to_string()))
-            .collect::<Vec<_>>()
-            .join(",")
-    }
-    let (years_in, flow_years) = match years {
-        Some([]) => return Ok(()),
-        Some(years) => (
-            format!("year IN ({})", list(years, "")),
-            format!("period_start / 100 IN ({})", list(years, "")),
-        ),
-        None => ("1 = 1".to_owned(), "1 = 1".to_owned()),
+    let Some(r) = Refreshed::new(years, states)? else {
+        return Ok(());
     };
-    let (state_rows, state_flows) = match states {
-        Some([]) => return Ok(()),
-        Some(codes) => {
-            if let Some(bad) = codes
-                .iter()
-                .find(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_digit()))
-            {
-                return Err(DbErr::Custom(format!(
-                    "rollup refresh: `{bad}` is not a state code"
-                )));
-            }
-            (
-                format!("scope_code IN ({})", list(codes, "'")),
-                // Code ranges, which the flow key index serves.
-                codes
-                    .iter()
-                    .map(|c| {
-                        let upper = format!("{}{}", &c[..1], (c.as_bytes()[1] + 1) as char);
-                        format!("(region_code >= '{c}' AND region_code < '{upper}')")
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" OR "),
-            )
-        }
-        None => (
-            format!("scope_code <> '{COUNTRY_SCOPE}'"),
-            "1 = 1".to_owned(),
-        ),
-    };
-    let country = format!("scope_code = '{COUNTRY_SCOPE}'");
+    let (state_rows, state_flows) = (&r.state_rows, &r.state_flows);
+    let years_in = r.years_of("year");
+    let flow_years = r.years_of("period_start / 100");
     let statements = [
-        format!("DELETE FROM {TABLE} WHERE {years_in} AND ({state_rows} OR {country})"),
+        format!("DELETE FROM {TABLE} WHERE {years_in} AND ({state_rows} OR {COUNTRY_ROWS})"),
         // The states, per product key.
         format!(
             "INSERT INTO {TABLE} (scope_code, {KEY}, value, n) {}",
@@ -133,16 +213,50 @@ pub async fn refresh<C: ConnectionTrait>(
              SELECT scope_code, year, direction, classification, '{ALL_PRODUCTS_KEY}', currency,
                     source_id, detail, SUM(value), SUM(n)
              FROM {TABLE}
-             WHERE {years_in} AND ({state_rows} OR {country})
+             WHERE {years_in} AND ({state_rows} OR {COUNTRY_ROWS})
                AND product_key <> '{ALL_PRODUCTS_KEY}'
              GROUP BY scope_code, year, direction, classification, currency, source_id, detail"
         ),
     ];
-    let backend = db.get_database_backend();
-    for sql in statements {
-        db.execute_raw(Statement::from_string(backend, sql)).await?;
-    }
-    Ok(())
+    run(db, &statements).await
+}
+
+/// Recomputes the [`TOTALS_TABLE`] rows of flows starting in `years`
+/// (every year when `None`) from the flows table, as [`refresh`] does the
+/// rollup's: the rows of `states`, then the country's. Run it inside the
+/// transaction that changed the flows.
+pub async fn refresh_totals<C: ConnectionTrait>(
+    db: &C,
+    years: Option<&[i32]>,
+    states: Option<&[String]>,
+) -> Result<(), DbErr> {
+    let Some(r) = Refreshed::new(years, states)? else {
+        return Ok(());
+    };
+    let (state_rows, state_flows) = (&r.state_rows, &r.state_flows);
+    let years_in = r.years_of("period_start / 100");
+    let statements = [
+        format!("DELETE FROM {TOTALS_TABLE} WHERE {years_in} AND ({state_rows} OR {COUNTRY_ROWS})"),
+        format!(
+            "INSERT INTO {TOTALS_TABLE} (scope_code, {TOTALS_KEY}, value, n) {}",
+            totals_of_flows(&format!(
+                "{years_in} AND region_code <> '{COUNTRY_SCOPE}' AND ({state_flows})"
+            ))
+        ),
+        // The country: every state plus its own flows.
+        format!(
+            "INSERT INTO {TOTALS_TABLE} (scope_code, {TOTALS_KEY}, value, n)
+             SELECT '{COUNTRY_SCOPE}', {TOTALS_KEY}, SUM(value), SUM(n) FROM (
+                 SELECT {TOTALS_KEY}, value, n FROM {TOTALS_TABLE}
+                 WHERE {years_in} AND scope_code <> '{COUNTRY_SCOPE}'
+                 UNION ALL
+                 SELECT {TOTALS_KEY}, value, n FROM ({}) national
+             ) u
+             GROUP BY {TOTALS_KEY}",
+            totals_of_flows(&format!("{years_in} AND region_code = '{COUNTRY_SCOPE}'"))
+        ),
+    ];
+    run(db, &statements).await
 }
 
 /// Where one flow lands in the rollup: what [`grouped_flows`] computes in
@@ -174,20 +288,31 @@ pub fn cell<'a>(
     if year != period_end / 100 {
         return None;
     }
-    let scope = if region_code == COUNTRY_SCOPE {
-        COUNTRY_SCOPE
-    } else {
-        region_code.get(..2).unwrap_or(region_code)
-    };
     let product_key = if classification == "HS" && product_code != "TOTAL" {
         product_code.get(..HS_KEY_LEN).unwrap_or(product_code)
     } else {
         product_code
     };
     Some(Cell {
-        scope,
+        scope: scope_of(region_code),
         year,
         product_key,
-        detail: partner_iso3 != "WLD" && product_code != "TOTAL",
+        detail: is_detail(partner_iso3, product_code),
     })
+}
+
+/// The scope a flow's region rolls up to: [`COUNTRY_SCOPE`] for the
+/// country's own flows, else its state (`SCOPE_SQL` in Rust).
+pub fn scope_of(region_code: &str) -> &str {
+    if region_code == COUNTRY_SCOPE {
+        COUNTRY_SCOPE
+    } else {
+        region_code.get(..2).unwrap_or(region_code)
+    }
+}
+
+/// Whether a flow names a partner and a product (not `WLD`, not `TOTAL`):
+/// `DETAIL_SQL` in Rust.
+pub fn is_detail(partner_iso3: &str, product_code: &str) -> bool {
+    partner_iso3 != "WLD" && product_code != "TOTAL"
 }

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use entity::flow;
+use migration::rollup::TOTALS_TABLE;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{DatabaseConnection, FromQueryResult};
 use tradegraph_domain::{Classification, Currency, Period, RegionLevel};
@@ -53,7 +54,8 @@ impl Totals {
 /// Totals of several regions of one level (each over its subtree) over
 /// each of `periods`, keyed by period and region key (`00` for the
 /// country): the calendar years the rollup holds in one statement, every
-/// other period in one statement of its own.
+/// other period in one statement of its own (from the period totals for
+/// the country or states).
 pub async fn region_totals(
     db: &DatabaseConnection,
     level: RegionLevel,
@@ -89,6 +91,12 @@ pub async fn region_totals(
     }
     let (key, parent_condition) = parents.key_and_condition();
     for period in rest {
+        if let Some(by_scope) =
+            rollup::region_period_totals(db, &parents, &spec(Some(period))).await?
+        {
+            out.extend(by_scope.into_iter().map(|(k, t)| ((period, k), t)));
+            continue;
+        }
         let mut q = Query::select();
         q.expr_as(Expr::cust(key.clone()), Alias::new("k"))
             .column(flow::Column::Direction)
@@ -244,7 +252,9 @@ struct CoverageRow {
 /// finds: one per month of the period (the latest flow starting by then
 /// that is still running), one for the region's own rows and one per
 /// child. A covered year of the whole country is 12 + 1 + 32 short probes
-/// instead of reading the year's 250,000 flows (measured: 93 ms).
+/// instead of reading the year's 250,000 flows (measured: 93 ms). Without a
+/// product or a partner, the months of the country or of a state, and the
+/// country's states, are probed in the period totals instead of the flows.
 pub async fn covers(
     db: &DatabaseConnection,
     catalog: &super::catalog::Catalog,
@@ -270,29 +280,49 @@ pub async fn covers(
         .collect();
     let mut sql = SqlText::new(db.get_database_backend());
     let condition = sql.detached(|sql| flows::write_condition(sql, &spec));
-    // The month probes read the period index backwards from the month. A
-    // state's code range would lead PostgreSQL to its region index instead,
-    // which reads the state's every flow for each month (7 ms a month for a
-    // large state); as an expression, it is checked on the rows met.
-    let month_condition = sql.detached(|sql| {
-        flows::write_condition(
-            sql,
-            &FlowSpec {
-                region: None,
-                ..spec.clone()
-            },
-        );
-        match region.level {
-            RegionLevel::Country => {}
-            RegionLevel::State => {
-                sql.push(" AND SUBSTR(region_code, 1, 2) = ")
-                    .value(region.code.as_str());
-            }
-            RegionLevel::Municipality => {
-                sql.push(" AND region_code = ").value(region.code.as_str());
-            }
+    // A month is covered by the latest flow starting by then that is still
+    // running. For the country or a state with neither a product nor a
+    // partner, the period totals hold one row per stored period: the probe
+    // reads a few of them. Otherwise it reads the period index of the flows
+    // backwards from the month. A state's code range would lead PostgreSQL
+    // to its region index instead, which reads the state's every flow for
+    // each month (7 ms a month for a large state); as an expression, it is
+    // checked on the rows met.
+    let totals = rollup::totals_filters(&mut sql, &spec);
+    let month_probe = match &totals {
+        Some((scope, filters)) => {
+            let scope = sql.detached(|sql| {
+                sql.value(scope.as_str());
+            });
+            format!(
+                "SELECT 1 FROM {TOTALS_TABLE} WHERE scope_code = {scope}{filters} AND period_start <= m.month AND period_end >= m.month"
+            )
         }
-    });
+        None => {
+            let condition = sql.detached(|sql| {
+                flows::write_condition(
+                    sql,
+                    &FlowSpec {
+                        region: None,
+                        ..spec.clone()
+                    },
+                );
+                match region.level {
+                    RegionLevel::Country => {}
+                    RegionLevel::State => {
+                        sql.push(" AND SUBSTR(region_code, 1, 2) = ")
+                            .value(region.code.as_str());
+                    }
+                    RegionLevel::Municipality => {
+                        sql.push(" AND region_code = ").value(region.code.as_str());
+                    }
+                }
+            });
+            format!(
+                "SELECT 1 FROM flows WHERE period_start <= m.month AND period_end >= m.month{condition}"
+            )
+        }
+    };
     // The months and the children's code ranges as rows; each is probed by
     // a correlated subquery, planned once whatever their number. (Not
     // EXISTS: PostgreSQL would turn it into a semi-join over every flow of
@@ -313,10 +343,10 @@ pub async fn covers(
             })
             .push(")");
     }
-    // A month is covered by the latest flow starting by then that is still
-    // running; the region by its own rows or by rows in every child's range.
-    sql.push(" SELECT (SELECT COUNT(*) FROM m WHERE (SELECT 1 FROM flows WHERE period_start <= m.month AND period_end >= m.month")
-        .push(&month_condition)
+    // The region is covered by its own rows or by rows in every child's
+    // range.
+    sql.push(" SELECT (SELECT COUNT(*) FROM m WHERE (")
+        .push(&month_probe)
         .push(" ORDER BY period_start DESC LIMIT 1) = 1) AS months, (SELECT COUNT(*) FROM (SELECT 1 FROM flows WHERE region_code = ")
         .value(region.code.as_str())
         .push(&condition)
@@ -324,8 +354,17 @@ pub async fn covers(
     if children.is_empty() {
         sql.push("CAST(0 AS BIGINT)");
     } else {
-        sql.push("(SELECT COUNT(*) FROM c WHERE (SELECT 1 FROM flows WHERE region_code >= c.lo AND region_code < c.hi")
-            .push(&condition)
+        // The country's children are states, each a scope of the totals.
+        let child_probe = match (&totals, region.level) {
+            (Some((_, filters)), RegionLevel::Country) => {
+                format!("SELECT 1 FROM {TOTALS_TABLE} WHERE scope_code = c.lo{filters}")
+            }
+            _ => format!(
+                "SELECT 1 FROM flows WHERE region_code >= c.lo AND region_code < c.hi{condition}"
+            ),
+        };
+        sql.push("(SELECT COUNT(*) FROM c WHERE (")
+            .push(&child_probe)
             .push(" LIMIT 1) = 1)");
     }
     sql.push(" AS children");

@@ -1,25 +1,31 @@
 //! Reads of the yearly rollup (`flow_rollup`, defined in
 //! [`migration::rollup`]): totals, counts and rankings of a state or of the
 //! whole country over a calendar year, answered from a few hundred grouped
-//! rows instead of the tens of thousands of flows behind them.
+//! rows instead of the tens of thousands of flows behind them; and of the
+//! period totals (`flow_totals`), which answer a state's or the country's
+//! total and count over any run of months when no product or partner is
+//! asked for.
 //!
-//! Each function returns `None` when the rollup cannot answer the question
-//! exactly (a month or a quarter, a municipality, a partner filter, an HS
-//! subheading), and the caller then asks the flows table. Both paths return
+//! Each function returns `None` when neither can answer the question
+//! exactly (a municipality, a partner filter, an HS subheading, a product
+//! over a quarter), and the caller then asks the flows table. Both paths return
 //! the same figures; the tests in `tests/api/rollup.rs` hold them to it.
 
 use std::collections::HashMap;
 
-use migration::rollup::{ALL_PRODUCTS_KEY, COUNTRY_SCOPE, HS_KEY_LEN, TABLE};
+use migration::rollup::{ALL_PRODUCTS_KEY, COUNTRY_SCOPE, HS_KEY_LEN, TABLE, TOTALS_TABLE};
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query, SelectStatement};
 use sea_orm::{DatabaseConnection, FromQueryResult};
 use tradegraph_domain::{Classification, Direction, Period, RegionLevel};
 
 use super::StoreResult;
-use super::aggregates::{GroupBy, GroupRow, ParentGroupRow, SumRow, Totals, first_per_parent};
+use super::aggregates::{
+    GroupBy, GroupRow, KeyDirectionSum, ParentGroupRow, SumRow, Totals, first_per_parent,
+};
 use super::flows::{
     CountRow as ParentCountRow, FlowSpec, Parents, ProductScope, RegionScope, prefix_upper,
 };
+use super::sql::SqlText;
 
 fn col(name: &str) -> Expr {
     Expr::col(Alias::new(name))
@@ -165,12 +171,58 @@ struct CountRow {
     n: i64,
 }
 
-/// The sum of `spec`'s detail flows, when the rollup holds it.
+/// The conditions of the period totals rows holding `spec`'s flows, but
+/// their scope, each preceded by ` AND ` and written into `sql` (its values
+/// bound there), with the scope code they read; `None` when the totals
+/// cannot answer `spec`: a product, a partner or a municipality.
+pub(super) fn totals_filters(sql: &mut SqlText, spec: &FlowSpec) -> Option<(String, String)> {
+    if spec.partner_iso3.is_some() || spec.product.is_some() {
+        return None;
+    }
+    let scope = scope(spec.region.as_ref())?;
+    // The totals share the flows' names for the direction, the period, the
+    // classification, the source and the currency.
+    let rest = FlowSpec {
+        region: None,
+        detail_only: false,
+        ..spec.clone()
+    };
+    let filters = sql.detached(|sql| {
+        super::flows::write_condition(sql, &rest);
+        if spec.detail_only {
+            sql.push(" AND detail = 1");
+        }
+    });
+    Some((scope, filters))
+}
+
+/// The `WHERE` clause of the period totals rows holding `spec`'s flows
+/// (see [`totals_filters`]).
+pub(super) fn totals_where(sql: &mut SqlText, spec: &FlowSpec) -> Option<String> {
+    let (scope, filters) = totals_filters(sql, spec)?;
+    let scope = sql.detached(|sql| {
+        sql.push(" WHERE scope_code = ").value(scope);
+    });
+    Some(scope + &filters)
+}
+
+/// The sum of `spec`'s detail flows, when the period totals or the rollup
+/// hold it.
 pub async fn total(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<Option<Option<f64>>> {
     let spec = FlowSpec {
         detail_only: true,
         ..spec.clone()
     };
+    let mut sql = SqlText::new(db.get_database_backend());
+    if let Some(rows) = totals_where(&mut sql, &spec) {
+        sql.push("SELECT SUM(value) AS v FROM ")
+            .push(TOTALS_TABLE)
+            .push(&rows);
+        let row = SumRow::find_by_statement(sql.into_statement())
+            .one(db)
+            .await?;
+        return Ok(Some(row.and_then(|r| r.v)));
+    }
     let (Some(scope), Some(rows)) = (scope(spec.region.as_ref()), filter(&spec, Rows::Totals))
     else {
         return Ok(None);
@@ -185,8 +237,19 @@ pub async fn total(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<Opti
     Ok(Some(row.and_then(|r| r.v)))
 }
 
-/// The number of flows matching `spec`, when the rollup holds it.
+/// The number of flows matching `spec`, when the period totals or the
+/// rollup hold it.
 pub async fn count(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<Option<u64>> {
+    let mut sql = SqlText::new(db.get_database_backend());
+    if let Some(rows) = totals_where(&mut sql, spec) {
+        sql.push("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM ")
+            .push(TOTALS_TABLE)
+            .push(&rows);
+        let row = CountRow::find_by_statement(sql.into_statement())
+            .one(db)
+            .await?;
+        return Ok(Some(row.map_or(0, |r| u64::try_from(r.n).unwrap_or(0))));
+    }
     let (Some(scope), Some(rows)) = (scope(spec.region.as_ref()), filter(spec, Rows::Totals))
     else {
         return Ok(None);
@@ -268,6 +331,39 @@ pub async fn region_totals(
         out.entry((r.year, r.k)).or_default().set(&r.direction, r.v);
     }
     Ok(Some(out))
+}
+
+/// Exports and imports of the country or of states over `spec`'s period
+/// (any run of months), keyed by scope code, from the period totals in one
+/// statement; `None` for other parents, or a `spec` the totals cannot
+/// answer.
+pub async fn region_period_totals(
+    db: &DatabaseConnection,
+    parents: &Parents,
+    spec: &FlowSpec,
+) -> StoreResult<Option<HashMap<String, Totals>>> {
+    let scopes: Vec<&str> = match parents {
+        Parents::Regions(RegionLevel::Country, _) => vec![COUNTRY_SCOPE],
+        Parents::Regions(RegionLevel::State, codes) => codes.iter().map(String::as_str).collect(),
+        _ => return Ok(None),
+    };
+    let mut sql = SqlText::new(db.get_database_backend());
+    let Some((_, filters)) = totals_filters(&mut sql, spec) else {
+        return Ok(None);
+    };
+    sql.push("SELECT scope_code AS k, direction, SUM(value) AS v FROM ")
+        .push(TOTALS_TABLE)
+        .push(" WHERE scope_code IN (")
+        .list(scopes, |sql, scope| {
+            sql.value(scope);
+        })
+        .push(")")
+        .push(&filters)
+        .push(" GROUP BY scope_code, direction");
+    let rows = KeyDirectionSum::find_by_statement(sql.into_statement())
+        .all(db)
+        .await?;
+    Ok(Some(Totals::by_key(rows)))
 }
 
 #[derive(Debug, FromQueryResult)]
@@ -352,31 +448,36 @@ pub(super) async fn top_by_parent(
     ))
 }
 
-/// The years and states that written flows touch: the rollup rows to
-/// refresh, inside the transaction that wrote them.
+/// The years and states that written flows touch: the rollup and totals
+/// rows to refresh, inside the transaction that wrote them.
 #[derive(Default)]
 pub struct Touched {
+    /// Years the yearly rollup holds the flows in.
     years: std::collections::BTreeSet<i32>,
+    /// Years the flows start in, under which the totals hold them.
+    start_years: std::collections::BTreeSet<i32>,
     states: std::collections::BTreeSet<String>,
 }
 
 impl Touched {
     /// A flow by its period keys (`YYYYMM`) and region code. Flows across a
-    /// new year are in no yearly row, so they add no year.
+    /// new year are in no yearly row, so they add no year to the rollup's.
     pub fn add(&mut self, period_start: i32, period_end: i32, region_code: &str) {
         if period_start / 100 == period_end / 100 {
             self.years.insert(period_start / 100);
         }
+        self.start_years.insert(period_start / 100);
         self.states
             .insert(region_code.get(..2).unwrap_or(region_code).to_owned());
     }
 
     pub async fn refresh<C: sea_orm::ConnectionTrait>(&self, db: &C) -> StoreResult<()> {
-        let years: Vec<i32> = self.years.iter().copied().collect();
-        let states: Vec<String> = self.states.iter().cloned().collect();
-        if years.is_empty() {
+        if self.start_years.is_empty() {
             return Ok(());
         }
+        let years: Vec<i32> = self.years.iter().copied().collect();
+        let start_years: Vec<i32> = self.start_years.iter().copied().collect();
+        let states: Vec<String> = self.states.iter().cloned().collect();
         if db.get_database_backend() == sea_orm::DbBackend::Postgres {
             // Room to group a year's flows in a hash table instead of
             // sorting them on disk, for this transaction only.
@@ -385,11 +486,12 @@ impl Touched {
         }
         let started = std::time::Instant::now();
         migration::rollup::refresh(db, Some(&years), Some(&states)).await?;
+        migration::rollup::refresh_totals(db, Some(&start_years), Some(&states)).await?;
         tracing::info!(
-            years = years.len(),
+            years = start_years.len(),
             states = states.len(),
             seconds = started.elapsed().as_secs_f64(),
-            "yearly rollup refreshed"
+            "yearly rollup and period totals refreshed"
         );
         Ok(())
     }

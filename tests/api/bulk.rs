@@ -155,20 +155,24 @@ async fn bulk_import_refuses_a_stored_key_and_writes_nothing(app: TestApp) {
     assert_eq!(flow_foreign_keys(&app).await.len(), 1, "foreign key back");
 }
 
-/// The last migration (the flow key led by the partner) undone and redone
-/// over stored flows: the indexes come back as they were, the flows stay,
-/// and a stored key is still refused.
+/// The last two migrations (the flow key led by the partner, the period
+/// totals) undone and redone over stored flows: the indexes come back as
+/// they were, the flows stay, the totals are filled again from them, and a
+/// stored key is still refused.
 async fn the_flow_key_migration_goes_down_and_up_again(app: TestApp) {
     let db = &app.state.db.conn;
     let migrated = flow_indexes(&app).await;
     let count = flow_count(&app).await;
-    Migrator::down(db, Some(1)).await.unwrap();
+    let totals = totals_count(&app).await;
+    assert!(totals > 0, "the bundled sample's totals");
+    Migrator::down(db, Some(2)).await.unwrap();
     let before = flow_indexes(&app).await;
     assert!(
         before.iter().any(|n| n == "ix_flows_partner"),
         "the partner index is back: {before:?}"
     );
     Migrator::up(db, None).await.unwrap();
+    assert_eq!(totals_count(&app).await, totals);
     assert_eq!(flow_indexes(&app).await, migrated);
     assert!(!migrated.iter().any(|n| n == "ix_flows_partner"));
     assert_eq!(flow_count(&app).await, count);
@@ -182,6 +186,20 @@ async fn the_flow_key_migration_goes_down_and_up_again(app: TestApp) {
         assert_duplicate_flow(&err);
     }
     assert_eq!(flow_count(&app).await, count + 1);
+}
+
+/// The number of period totals rows.
+async fn totals_count(app: &TestApp) -> i64 {
+    let db = &app.state.db.conn;
+    db.query_one_raw(Statement::from_string(
+        db.get_database_backend(),
+        "SELECT COUNT(*) FROM flow_totals",
+    ))
+    .await
+    .unwrap()
+    .unwrap()
+    .try_get_by_index(0)
+    .unwrap()
 }
 
 fn assert_duplicate_flow(err: &tradegraph::store::StoreError) {

@@ -1,7 +1,9 @@
 //! The yearly rollup answers totals, counts and rankings of a state or the
-//! country; these tests hold every such answer to the same question asked of
-//! the flows table in plain SQL, before and after imports and each kind of
-//! mutation, and check the listings that read the rank index page by page.
+//! country over a year, and the period totals their totals and counts over
+//! any run of months; these tests hold every such answer to the same
+//! question asked of the flows table in plain SQL, before and after imports
+//! and each kind of mutation, and check the listings that read the rank
+//! index page by page.
 
 use sea_orm::{ConnectionTrait, Statement};
 use serde_json::{Value, json};
@@ -86,16 +88,31 @@ fn year(y: i32) -> String {
     format!("period_start >= {y}01 AND period_end <= {y}12")
 }
 
+/// The flows inside the months `start` to `end` (`YYYYMM`).
+fn months(start: i32, end: i32) -> String {
+    format!("period_start >= {start} AND period_start <= {end} AND period_end <= {end}")
+}
+
+/// Periods the yearly rollup cannot answer and the period totals can, with
+/// their months: a quarter, a month, a range across the new year.
+const PERIODS: [(&str, i32, i32); 4] = [
+    ("2024-Q2", 202404, 202406),
+    ("2024-06", 202406, 202406),
+    ("2023-10", 202310, 202310),
+    ("2023-11/2024-02", 202311, 202402),
+];
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0)
 }
 
-/// `region(code).total` against the SQL sum of its subtree's detail flows.
-async fn check_total(app: &TestApp, code: &str, direction: &str, y: i32) {
+/// `region(code).total` over `period` against the SQL sum of its subtree's
+/// detail flows inside `months` (an SQL condition).
+async fn check_total(app: &TestApp, code: &str, direction: &str, period: &str, months: &str) {
     let api = app
         .data(
             "query($c: String!, $d: Direction!, $p: String!) { region(code: $c) { total(direction: $d, period: $p) } }",
-            json!({ "c": code, "d": direction, "p": y.to_string() }),
+            json!({ "c": code, "d": direction, "p": period }),
         )
         .await["region"]["total"]
         .as_f64();
@@ -107,14 +124,13 @@ async fn check_total(app: &TestApp, code: &str, direction: &str, y: i32) {
     let sql = sql_number(
         app,
         &format!(
-            "SELECT SUM(value) FROM flows WHERE {DETAIL} AND {subtree} AND direction = '{direction}' AND {}",
-            year(y)
+            "SELECT SUM(value) FROM flows WHERE {DETAIL} AND {subtree} AND direction = '{direction}' AND {months}"
         ),
     )
     .await;
     match (api, sql) {
-        (Some(a), Some(s)) => assert!(close(a, s), "{code} {direction} {y}: api {a}, sql {s}"),
-        (a, s) => assert_eq!(a, s, "{code} {direction} {y}"),
+        (Some(a), Some(s)) => assert!(close(a, s), "{code} {direction} {period}: api {a}, sql {s}"),
+        (a, s) => assert_eq!(a, s, "{code} {direction} {period}"),
     }
 }
 
@@ -180,7 +196,10 @@ async fn check_everything(app: &TestApp) {
     for code in ["00", "02", "19", "14"] {
         for direction in ["EXPORT", "IMPORT"] {
             for y in [2023, 2024] {
-                check_total(app, code, direction, y).await;
+                check_total(app, code, direction, &y.to_string(), &year(y)).await;
+            }
+            for (period, start, end) in PERIODS {
+                check_total(app, code, direction, period, &months(start, end)).await;
             }
         }
     }
@@ -210,6 +229,20 @@ async fn check_everything(app: &TestApp) {
         &format!("{} AND currency = 'USD'", year(2023)),
     )
     .await;
+    for (period, start, end) in PERIODS {
+        check_count(
+            app,
+            json!({ "period": period, "regionCode": "02" }),
+            &format!("{} AND region_code LIKE '02%'", months(start, end)),
+        )
+        .await;
+        check_count(
+            app,
+            json!({ "period": period, "direction": "EXPORT" }),
+            &format!("{} AND direction = 'EXPORT'", months(start, end)),
+        )
+        .await;
+    }
     // The states ranked for a product, from the states' own rollup rows.
     let ranked = app
         .data(
@@ -409,14 +442,16 @@ async fn per_cell_pages_match_a_full_sort(app: TestApp) {
     }
 }
 
-/// The rollup really is what answers a year's totals and counts: flows
-/// deleted behind the server's back (no refresh) leave them unchanged, while
-/// a month, which reads the flows, sees the deletion.
+/// The rollup and the period totals really are what answer a state's
+/// totals: flows deleted behind the server's back (no refresh) leave its
+/// year and its month unchanged, while a municipality's month, which reads
+/// the flows, sees the deletion.
 async fn the_rollup_answers_years(app: TestApp) {
     app.import(&dataset()).await;
     let year_before = total(&app, "19", "2024").await;
     let month_before = total(&app, "19", "2024-06").await;
-    assert!(year_before > 0.0 && month_before > 0.0);
+    let municipality_before = total(&app, "19039", "2024-06").await;
+    assert!(year_before > 0.0 && month_before > 0.0 && municipality_before > 0.0);
     let db = &app.state.db.conn;
     db.execute_raw(Statement::from_string(
         db.get_database_backend(),
@@ -425,18 +460,39 @@ async fn the_rollup_answers_years(app: TestApp) {
     .await
     .unwrap();
     assert_eq!(total(&app, "19", "2024").await, year_before);
-    assert_eq!(total(&app, "19", "2024-06").await, 0.0);
+    assert_eq!(total(&app, "19", "2024-06").await, month_before);
+    assert_eq!(total(&app, "19039", "2024-06").await, 0.0);
 }
 
 /// Every rollup row, ordered by its key, with its sum and count.
 async fn rollup_rows(app: &TestApp) -> Vec<(String, f64, i64)> {
+    keyed_rows(
+        app,
+        "SELECT scope_code || ' ' || year || ' ' || direction || ' ' || classification || ' ' \
+         || product_key || ' ' || currency || ' ' || source_id || ' ' || detail AS k, value, n \
+         FROM flow_rollup ORDER BY k",
+    )
+    .await
+}
+
+/// Every period totals row, ordered by its key, with its sum and count.
+async fn totals_rows(app: &TestApp) -> Vec<(String, f64, i64)> {
+    keyed_rows(
+        app,
+        "SELECT scope_code || ' ' || period_start || ' ' || period_end || ' ' || direction || ' ' \
+         || classification || ' ' || currency || ' ' || source_id || ' ' || detail AS k, value, n \
+         FROM flow_totals ORDER BY k",
+    )
+    .await
+}
+
+/// The rows of `sql`, a statement yielding a text key `k`, `value` and `n`.
+async fn keyed_rows(app: &TestApp, sql: &str) -> Vec<(String, f64, i64)> {
     let db = &app.state.db.conn;
     let rows = db
         .query_all_raw(Statement::from_string(
             db.get_database_backend(),
-            "SELECT scope_code || ' ' || year || ' ' || direction || ' ' || classification || ' ' \
-             || product_key || ' ' || currency || ' ' || source_id || ' ' || detail AS k, value, n \
-             FROM flow_rollup ORDER BY k",
+            sql.to_owned(),
         ))
         .await
         .unwrap();
@@ -512,15 +568,19 @@ async fn an_import_adds_what_a_refresh_would(app: TestApp) {
         stored_2025 > 0.0 && added > stored_2025,
         "the third import must add more rows ({added}) than 2025 held ({stored_2025})"
     );
-    let imported = rollup_rows(&app).await;
-    migration::rollup::refresh(&app.state.db.conn, None, None)
+    let imported = (rollup_rows(&app).await, totals_rows(&app).await);
+    let db = &app.state.db.conn;
+    migration::rollup::refresh(db, None, None).await.unwrap();
+    migration::rollup::refresh_totals(db, None, None)
         .await
         .unwrap();
-    let refreshed = rollup_rows(&app).await;
-    assert!(imported.len() > 100, "rows: {}", imported.len());
-    assert_eq!(imported.len(), refreshed.len());
-    for (a, b) in imported.iter().zip(&refreshed) {
-        assert_eq!((&a.0, a.2), (&b.0, b.2));
-        assert!(close(a.1, b.1), "{a:?} vs {b:?}");
+    let refreshed = (rollup_rows(&app).await, totals_rows(&app).await);
+    for (imported, refreshed) in [(&imported.0, &refreshed.0), (&imported.1, &refreshed.1)] {
+        assert!(imported.len() > 100, "rows: {}", imported.len());
+        assert_eq!(imported.len(), refreshed.len());
+        for (a, b) in imported.iter().zip(refreshed) {
+            assert_eq!((&a.0, a.2), (&b.0, b.2));
+            assert!(close(a.1, b.1), "{a:?} vs {b:?}");
+        }
     }
 }

@@ -368,7 +368,11 @@ impl Parents {
             })
         }
         match self {
-            Parents::Regions(RegionLevel::Country, _) => ("'00'".into(), Condition::all()),
+            // A cast, not the bare literal: PostgreSQL refuses a constant
+            // in GROUP BY ("non-integer constant in GROUP BY").
+            Parents::Regions(RegionLevel::Country, _) => {
+                ("CAST('00' AS TEXT)".into(), Condition::all())
+            }
             Parents::Regions(RegionLevel::State, codes) => (
                 "SUBSTR(region_code, 1, 2)".into(),
                 ranges(flow::Column::RegionCode, codes),

@@ -169,7 +169,7 @@ pub async fn import<R: Read>(
         // here only leaves both to autovacuum, so it is logged, not
         // returned.
         if let Err(e) = db
-            .execute_unprepared("VACUUM (ANALYZE) flows, flow_rollup")
+            .execute_unprepared("VACUUM (ANALYZE) flows, flow_rollup, flow_totals")
             .await
         {
             warn!(error = %e, "VACUUM ANALYZE after the import failed");
@@ -236,6 +236,13 @@ async fn write_all<R: Read>(
         rows = merged,
         seconds = started.elapsed().as_secs_f64(),
         "yearly rollup updated"
+    );
+    let started = std::time::Instant::now();
+    let merged = sums.merge_totals(txn).await?;
+    info!(
+        rows = merged,
+        seconds = started.elapsed().as_secs_f64(),
+        "period totals updated"
     );
     Ok(inserted)
 }

@@ -1,14 +1,18 @@
-//! The yearly rollup rows an import adds, summed in memory as the rows are
-//! read and merged into `flow_rollup` before commit. Re-reading the flows to
+//! The yearly rollup rows and the period totals an import adds, summed in
+//! memory as the rows are read and merged into `flow_rollup` and
+//! `flow_totals` before commit. Re-reading the flows to
 //! refresh the rollup cost more than a fifth of a million-row import; an
 //! import only adds flows, so adding its sums to the stored rows gives the
 //! same rollup. Where a flow lands is [`migration::rollup::cell`], the Rust
-//! twin of the SQL that defines the rollup.
+//! twin of the SQL that defines the rollup, and for the totals its scope
+//! ([`migration::rollup::scope_of`]) and period.
 
 use std::collections::HashMap;
 use std::io::Write as _;
 
-use migration::rollup::{ALL_PRODUCTS_KEY, COUNTRY_SCOPE, TABLE, cell};
+use migration::rollup::{
+    ALL_PRODUCTS_KEY, COUNTRY_SCOPE, TABLE, TOTALS_TABLE, cell, is_detail, scope_of,
+};
 use sea_orm::DbErr;
 use sea_orm::sqlx::{self, AssertSqlSafe, Postgres, Transaction};
 use tradegraph_domain::{Classification, Currency, Direction};
@@ -42,26 +46,58 @@ impl Sum {
     }
 }
 
-/// The sums of the flows written so far, per scope and product key.
+/// A row of the period totals: a scope's flows of one stored period.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct TotalsKey {
+    scope: String,
+    period_start: i32,
+    period_end: i32,
+    direction: Direction,
+    classification: Classification,
+    currency: Currency,
+    source_id: i32,
+    detail: bool,
+}
+
+/// The sums of the flows written so far, per scope and product key, and
+/// per scope and period.
 #[derive(Debug, Default)]
 pub(super) struct Sums {
     cells: HashMap<Key, Sum>,
+    totals: HashMap<TotalsKey, Sum>,
 }
 
 /// Rows per upsert on SQLite: 10 parameters each, under its 32,766 limit.
 const SQLITE_ROWS: usize = 3_000;
 
 const COLUMNS: &str = "scope_code, year, direction, classification, product_key, currency, source_id, detail, value, n";
+const TOTALS_COLUMNS: &str = "scope_code, period_start, period_end, direction, classification, currency, source_id, detail, value, n";
 const CONFLICT: &str = "ON CONFLICT (scope_code, year, direction, product_key, classification, \
      currency, source_id, detail) DO UPDATE SET value = flow_rollup.value + excluded.value, \
      n = flow_rollup.n + excluded.n";
 
 impl Sums {
     pub fn add(&mut self, r: &FlowRecord, source_id: i32) {
+        let (period_start, period_end) = (r.period.start().key(), r.period.end().key());
+        let flow = Sum {
+            value: r.value,
+            n: 1,
+        };
+        let totals = TotalsKey {
+            scope: scope_of(&r.region_code).to_owned(),
+            period_start,
+            period_end,
+            direction: r.direction,
+            classification: r.classification,
+            currency: r.currency,
+            source_id,
+            detail: is_detail(&r.partner_iso3, &r.product_code),
+        };
+        self.totals.entry(totals).or_default().add(flow);
         let Some(cell) = cell(
             &r.region_code,
-            r.period.start().key(),
-            r.period.end().key(),
+            period_start,
+            period_end,
             r.classification.as_str(),
             &r.product_code,
             &r.partner_iso3,
@@ -78,10 +114,7 @@ impl Sums {
             source_id,
             detail: cell.detail,
         };
-        self.cells.entry(key).or_default().add(Sum {
-            value: r.value,
-            n: 1,
-        });
+        self.cells.entry(key).or_default().add(flow);
     }
 
     /// Every rollup row the sums add to: each cell, its scope's all-products
@@ -163,6 +196,90 @@ impl Sums {
                             .bind(k.direction.as_str())
                             .bind(k.classification.as_str())
                             .bind(k.product_key.clone())
+                            .bind(k.currency.as_str())
+                            .bind(k.source_id)
+                            .bind(i32::from(k.detail))
+                            .bind(s.value)
+                            .bind(s.n);
+                    }
+                    query.execute(&mut **tx).await.map_err(db_err)?;
+                }
+            }
+        }
+        Ok(rows.len())
+    }
+}
+
+impl Sums {
+    /// Adds the period totals to the stored ones, inside the import's
+    /// transaction; returns the number of rows written. They are few (a
+    /// scope's periods, not its products: about 11,000 for a million flows
+    /// over seven years), so they are always upserted, in one statement on
+    /// PostgreSQL.
+    pub async fn merge_totals(&self, txn: &mut Txn) -> Result<usize, DbErr> {
+        // Each scope's rows, and a state's in the country's too.
+        let mut rows: HashMap<TotalsKey, Sum> = HashMap::with_capacity(self.totals.len() * 2);
+        for (key, sum) in &self.totals {
+            if key.scope != COUNTRY_SCOPE {
+                let country = TotalsKey {
+                    scope: COUNTRY_SCOPE.to_owned(),
+                    ..key.clone()
+                };
+                rows.entry(country).or_default().add(*sum);
+            }
+            rows.entry(key.clone()).or_default().add(*sum);
+        }
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let rows: Vec<(TotalsKey, Sum)> = rows.into_iter().collect();
+        let conflict = format!(
+            "ON CONFLICT (scope_code, direction, period_start, period_end, classification, \
+             currency, source_id, detail) DO UPDATE SET value = {TOTALS_TABLE}.value + excluded.value, \
+             n = {TOTALS_TABLE}.n + excluded.n"
+        );
+        match txn {
+            Txn::Postgres(tx) => {
+                let sql = format!(
+                    "INSERT INTO {TOTALS_TABLE} ({TOTALS_COLUMNS}) SELECT * FROM unnest(\
+                     $1::text[], $2::int4[], $3::int4[], $4::text[], $5::text[], $6::text[], \
+                     $7::int4[], $8::int4[], $9::float8[], $10::int8[]) {conflict}"
+                );
+                let text = |f: &dyn Fn(&TotalsKey) -> &str| -> Vec<String> {
+                    rows.iter().map(|(k, _)| f(k).to_owned()).collect()
+                };
+                let int = |f: &dyn Fn(&TotalsKey) -> i32| -> Vec<i32> {
+                    rows.iter().map(|(k, _)| f(k)).collect()
+                };
+                sqlx::query(AssertSqlSafe(sql))
+                    .bind(text(&|k| &k.scope))
+                    .bind(int(&|k| k.period_start))
+                    .bind(int(&|k| k.period_end))
+                    .bind(text(&|k| k.direction.as_str()))
+                    .bind(text(&|k| k.classification.as_str()))
+                    .bind(text(&|k| k.currency.as_str()))
+                    .bind(int(&|k| k.source_id))
+                    .bind(int(&|k| i32::from(k.detail)))
+                    .bind(rows.iter().map(|(_, s)| s.value).collect::<Vec<f64>>())
+                    .bind(rows.iter().map(|(_, s)| s.n).collect::<Vec<i64>>())
+                    .execute(&mut **tx)
+                    .await
+                    .map_err(db_err)?;
+            }
+            Txn::Sqlite(tx) => {
+                for chunk in rows.chunks(SQLITE_ROWS) {
+                    let values = vec!["(?,?,?,?,?,?,?,?,?,?)"; chunk.len()].join(",");
+                    let sql = format!(
+                        "INSERT INTO {TOTALS_TABLE} ({TOTALS_COLUMNS}) VALUES {values} {conflict}"
+                    );
+                    let mut query = sqlx::query(AssertSqlSafe(sql));
+                    for (k, s) in chunk {
+                        query = query
+                            .bind(k.scope.clone())
+                            .bind(k.period_start)
+                            .bind(k.period_end)
+                            .bind(k.direction.as_str())
+                            .bind(k.classification.as_str())
                             .bind(k.currency.as_str())
                             .bind(k.source_id)
                             .bind(i32::from(k.detail))
