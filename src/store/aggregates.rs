@@ -343,11 +343,13 @@ pub async fn covers(
             })
             .push(")");
     }
-    // The region is covered by its own rows or by rows in every child's
-    // range.
-    sql.push(" SELECT (SELECT COUNT(*) FROM m WHERE (")
-        .push(&month_probe)
-        .push(" ORDER BY period_start DESC LIMIT 1) = 1) AS months, (SELECT COUNT(*) FROM (SELECT 1 FROM flows WHERE region_code = ")
+    // The region's own rows and its children first: the months are probed
+    // only when they are covered (for a municipality, when it has rows at
+    // all, which every covered month implies). A month probe that finds no
+    // flow reads every entry of the region's period before it: a claim in
+    // a currency no flow has cost 10 such scans (13.8 ms at scale 5).
+    // Materialized, so the guard does not run the probes a second time.
+    sql.push(", r AS MATERIALIZED (SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM flows WHERE region_code = ")
         .value(region.code.as_str())
         .push(&condition)
         .push(" LIMIT 1) AS o) AS own, ");
@@ -367,7 +369,16 @@ pub async fn covers(
             .push(&child_probe)
             .push(" LIMIT 1) = 1)");
     }
-    sql.push(" AS children");
+    let guard = if children.is_empty() {
+        "own > 0".to_owned()
+    } else {
+        format!("own > 0 OR children = {}", children.len())
+    };
+    sql.push(" AS children) SELECT own, children, CASE WHEN ")
+        .push(&guard)
+        .push(" THEN (SELECT COUNT(*) FROM m WHERE (")
+        .push(&month_probe)
+        .push(" ORDER BY period_start DESC LIMIT 1) = 1) ELSE 0 END AS months FROM r");
     let Some(row) = CoverageRow::find_by_statement(sql.into_statement())
         .one(db)
         .await?

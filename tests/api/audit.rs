@@ -174,6 +174,16 @@ async fn claim_data_checks_figures_against_complete_stored_data_only(app: TestAp
         json!([]),
         "partial data never contradicts: {partial:#}"
     );
+    // No flow is in pesos: nothing to compare with either (the coverage
+    // statement probes no month when the region has no rows at all).
+    let mut pesos = value_claim("184.09", "02", "2024-01");
+    pesos["currency"] = json!("MXN");
+    let none = app.gql_admin(CREATE_REPORT, report(vec![pesos])).await;
+    assert_eq!(
+        none["data"]["createReport"]["findings"],
+        json!([]),
+        "no stored flow in the claim's currency: {none:#}"
+    );
 }
 
 /// CLAIM_DATA findings on a claim of 999 million for a quarter of a region
