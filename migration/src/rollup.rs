@@ -169,6 +169,43 @@ async fn run<C: ConnectionTrait>(db: &C, statements: &[String]) -> Result<(), Db
     Ok(())
 }
 
+/// The statements recomputing `table`'s rows of the refreshed years and
+/// states from the flows: delete them, insert the states' (`grouped`: the
+/// flows of a filter, grouped into rows of `key`), then the country's, which
+/// add up every state's rows (`state_rows`: which of a state's rows to add)
+/// and the country's own flows. `rows_years` and `flow_years` pick the years
+/// on the table and on the flows.
+fn rescope(
+    table: &str,
+    key: &str,
+    r: &Refreshed,
+    (rows_years, flow_years): (&str, &str),
+    grouped: fn(&str) -> String,
+    state_rows: &str,
+) -> [String; 3] {
+    let (states, state_flows) = (&r.state_rows, &r.state_flows);
+    [
+        format!("DELETE FROM {table} WHERE {rows_years} AND ({states} OR {COUNTRY_ROWS})"),
+        format!(
+            "INSERT INTO {table} (scope_code, {key}, value, n) {}",
+            grouped(&format!(
+                "{flow_years} AND region_code <> '{COUNTRY_SCOPE}' AND ({state_flows})"
+            ))
+        ),
+        format!(
+            "INSERT INTO {table} (scope_code, {key}, value, n)
+             SELECT '{COUNTRY_SCOPE}', {key}, SUM(value), SUM(n) FROM (
+                 SELECT {key}, value, n FROM {table}
+                 WHERE {rows_years} AND scope_code <> '{COUNTRY_SCOPE}' AND {state_rows}
+                 UNION ALL
+                 SELECT {key}, value, n FROM ({}) national
+             ) u
+             GROUP BY {key}",
+            grouped(&format!("{flow_years} AND region_code = '{COUNTRY_SCOPE}'"))
+        ),
+    ]
+}
+
 /// Recomputes the rollup rows of `years` (every year when `None`) from the
 /// flows table: the rows of `states` (two-digit codes, `00` for flows of the
 /// country itself; every state when `None`), then the country's, which add
@@ -182,43 +219,28 @@ pub async fn refresh<C: ConnectionTrait>(
     let Some(r) = Refreshed::new(years, states)? else {
         return Ok(());
     };
-    let (state_rows, state_flows) = (&r.state_rows, &r.state_flows);
     let years_in = r.years_of("year");
     let flow_years = r.years_of("period_start / 100");
-    let statements = [
-        format!("DELETE FROM {TABLE} WHERE {years_in} AND ({state_rows} OR {COUNTRY_ROWS})"),
-        // The states, per product key.
-        format!(
-            "INSERT INTO {TABLE} (scope_code, {KEY}, value, n) {}",
-            grouped_flows(&format!(
-                "{flow_years} AND region_code <> '{COUNTRY_SCOPE}' AND ({state_flows})"
-            ))
-        ),
-        // The country, per product key: every state plus its own flows.
-        format!(
-            "INSERT INTO {TABLE} (scope_code, {KEY}, value, n)
-             SELECT '{COUNTRY_SCOPE}', {KEY}, SUM(value), SUM(n) FROM (
-                 SELECT {KEY}, value, n FROM {TABLE}
-                 WHERE {years_in} AND scope_code <> '{COUNTRY_SCOPE}'
-                   AND product_key <> '{ALL_PRODUCTS_KEY}'
-                 UNION ALL
-                 SELECT {KEY}, value, n FROM ({}) national
-             ) u
-             GROUP BY {KEY}",
-            grouped_flows(&format!("{flow_years} AND region_code = '{COUNTRY_SCOPE}'"))
-        ),
-        // All products together, for the scopes just written.
-        format!(
-            "INSERT INTO {TABLE} (scope_code, {KEY}, value, n)
-             SELECT scope_code, year, direction, classification, '{ALL_PRODUCTS_KEY}', currency,
-                    source_id, detail, SUM(value), SUM(n)
-             FROM {TABLE}
-             WHERE {years_in} AND ({state_rows} OR {COUNTRY_ROWS})
-               AND product_key <> '{ALL_PRODUCTS_KEY}'
-             GROUP BY scope_code, year, direction, classification, currency, source_id, detail"
-        ),
-    ];
-    run(db, &statements).await
+    // Per product key; the all-products rows are added up last.
+    let [delete, states, country] = rescope(
+        TABLE,
+        KEY,
+        &r,
+        (&years_in, &flow_years),
+        grouped_flows,
+        &format!("product_key <> '{ALL_PRODUCTS_KEY}'"),
+    );
+    let state_rows = &r.state_rows;
+    let all_products = format!(
+        "INSERT INTO {TABLE} (scope_code, {KEY}, value, n)
+         SELECT scope_code, year, direction, classification, '{ALL_PRODUCTS_KEY}', currency,
+                source_id, detail, SUM(value), SUM(n)
+         FROM {TABLE}
+         WHERE {years_in} AND ({state_rows} OR {COUNTRY_ROWS})
+           AND product_key <> '{ALL_PRODUCTS_KEY}'
+         GROUP BY scope_code, year, direction, classification, currency, source_id, detail"
+    );
+    run(db, &[delete, states, country, all_products]).await
 }
 
 /// Recomputes the [`TOTALS_TABLE`] rows of flows starting in `years`
@@ -233,29 +255,15 @@ pub async fn refresh_totals<C: ConnectionTrait>(
     let Some(r) = Refreshed::new(years, states)? else {
         return Ok(());
     };
-    let (state_rows, state_flows) = (&r.state_rows, &r.state_flows);
     let years_in = r.years_of("period_start / 100");
-    let statements = [
-        format!("DELETE FROM {TOTALS_TABLE} WHERE {years_in} AND ({state_rows} OR {COUNTRY_ROWS})"),
-        format!(
-            "INSERT INTO {TOTALS_TABLE} (scope_code, {TOTALS_KEY}, value, n) {}",
-            totals_of_flows(&format!(
-                "{years_in} AND region_code <> '{COUNTRY_SCOPE}' AND ({state_flows})"
-            ))
-        ),
-        // The country: every state plus its own flows.
-        format!(
-            "INSERT INTO {TOTALS_TABLE} (scope_code, {TOTALS_KEY}, value, n)
-             SELECT '{COUNTRY_SCOPE}', {TOTALS_KEY}, SUM(value), SUM(n) FROM (
-                 SELECT {TOTALS_KEY}, value, n FROM {TOTALS_TABLE}
-                 WHERE {years_in} AND scope_code <> '{COUNTRY_SCOPE}'
-                 UNION ALL
-                 SELECT {TOTALS_KEY}, value, n FROM ({}) national
-             ) u
-             GROUP BY {TOTALS_KEY}",
-            totals_of_flows(&format!("{years_in} AND region_code = '{COUNTRY_SCOPE}'"))
-        ),
-    ];
+    let statements = rescope(
+        TOTALS_TABLE,
+        TOTALS_KEY,
+        &r,
+        (&years_in, &years_in),
+        totals_of_flows,
+        "1 = 1",
+    );
     run(db, &statements).await
 }
 
