@@ -299,7 +299,7 @@ pub async fn covers(
             )
         }
         None => {
-            let condition = sql.detached(|sql| {
+            let month_condition = sql.detached(|sql| {
                 flows::write_condition(
                     sql,
                     &FlowSpec {
@@ -319,7 +319,7 @@ pub async fn covers(
                 }
             });
             format!(
-                "SELECT 1 FROM flows WHERE period_start <= m.month AND period_end >= m.month{condition}"
+                "SELECT 1 FROM flows WHERE period_start <= m.month AND period_end >= m.month{month_condition}"
             )
         }
     };

@@ -8,8 +8,9 @@
 //!
 //! Each function returns `None` when neither can answer the question
 //! exactly (a municipality, a partner filter, an HS subheading, a product
-//! over a quarter), and the caller then asks the flows table. Both paths return
-//! the same figures; the tests in `tests/api/rollup.rs` hold them to it.
+//! over a quarter), and the caller then asks the flows table. Both paths
+//! return the same figures; the tests in `tests/api/rollup.rs` hold them to
+//! it.
 
 use std::collections::HashMap;
 
