@@ -387,24 +387,28 @@ pub const LEVEL_WORDS: &[(&str, RegionLevel)] = &[
 
 /// Position of the last occurrence of `phrase` as whole words in `hay`.
 pub fn rfind_word(hay: &str, phrase: &str) -> Option<usize> {
-    // The standard library's substring search, from the end, skipping
-    // matches inside longer words. (A byte-by-byte reverse scan was half of
-    // the audit's time on a 4.5 KB article: some hays are whole paragraphs.)
+    // Every occurrence, overlapping ones too, found forwards by memchr's
+    // vectorised search; the last one that is whole words wins. Most cues
+    // do not occur at all, and a forward scan rejects a paragraph several
+    // times faster than the standard library's search from the end (which
+    // was 45 % of the audit's time on the 4.5 KB top-10 article; a
+    // byte-by-byte reverse scan before it, half).
     if phrase.is_empty() {
         return None;
     }
-    let mut end = hay.len();
-    while let Some(i) = hay[..end].rfind(phrase) {
+    let finder = memchr::memmem::Finder::new(phrase);
+    let mut last = None;
+    let mut from = 0;
+    while let Some(at) = finder.find(&hay.as_bytes()[from..]) {
+        let i = from + at;
         if is_boundary(hay, i, i + phrase.len()) {
-            return Some(i);
+            last = Some(i);
         }
-        // Earlier (possibly overlapping) matches end before this one does.
-        end = i + phrase.len() - 1;
-        while !hay.is_char_boundary(end) {
-            end -= 1;
-        }
+        // The next (possibly overlapping) match starts after this one's
+        // first character; a match of valid UTF-8 starts on a boundary.
+        from = i + hay[i..].chars().next().map_or(1, char::len_utf8);
     }
-    None
+    last
 }
 
 /// Whether `phrase` occurs as whole words in `hay`.
@@ -487,6 +491,16 @@ mod tests {
             "skips matches inside words"
         );
         assert_eq!(rfind_word("aaaa", "aa"), None, "overlapping, never whole");
+        assert_eq!(
+            rfind_word("aa a a", "a a"),
+            Some(3),
+            "a whole match overlapping a partial one before it"
+        );
+        assert_eq!(
+            rfind_word("ño año", "ño"),
+            Some(0),
+            "after a multibyte char"
+        );
         assert_eq!(rfind_word("año x año", "año"), Some(7));
         assert_eq!(rfind_word("x añoaño", "año"), None);
         assert_eq!(rfind_word("exportaciones", "exportacion"), None);
