@@ -213,9 +213,9 @@ impl Sums {
 impl Sums {
     /// Adds the period totals to the stored ones, inside the import's
     /// transaction; returns the number of rows written. They are few (a
-    /// scope's periods, not its products: about 11,000 for a million flows
-    /// over seven years), so they are always upserted, in one statement on
-    /// PostgreSQL.
+    /// scope's periods, not its products: 5,544 for the million flows over
+    /// seven years of scale 1), so they are always upserted, in one
+    /// statement on PostgreSQL.
     pub async fn merge_totals(&self, txn: &mut Txn) -> Result<usize, DbErr> {
         // Each scope's rows, and a state's in the country's too.
         let mut rows: HashMap<TotalsKey, Sum> = HashMap::with_capacity(self.totals.len() * 2);
