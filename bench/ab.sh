@@ -12,6 +12,9 @@
 # postgres process's) is steadier than req/s on a shared machine.
 # --url-b gives B a database of its own, for a change of schema: copy the
 # database (CREATE DATABASE … TEMPLATE …) and let B migrate the copy.
+# --queries also takes report files, sent to `auditDocument`: with
+# --concurrency 1 that is one keep-alive client, as bench/run.sh times the
+# corpus (`--queries "audit/tests/corpus/mexico-top10-exporter-states-3q2025.txt"`).
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 . "$ROOT/bench/lib.sh"
@@ -46,9 +49,21 @@ for side in A B; do
   for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$p/healthz" >/dev/null && break; sleep 0.5; done
 done
 
+# A query name (q1 … q5) or a report file, audited by `auditDocument`
+# (say with --concurrency 1: one keep-alive client); a file is reported by
+# its name without extension.
+KEYS=""
 for q in $QUERIES; do
-  json_body "$ROOT/bench/queries/$q.graphql" >"$TMP/$q.json"
+  if [ -f "$q" ]; then
+    k=$(basename "$q"); k=${k%.*}
+    doc_body "$q" >"$TMP/$k.json"
+  else
+    k=$q
+    json_body "$ROOT/bench/queries/$q.graphql" >"$TMP/$k.json"
+  fi
+  KEYS="$KEYS $k"
 done
+QUERIES=$KEYS
 write_wrk_lua "$TMP/wrk.lua"
 # CPU seconds (user + system) used so far by a process, and by every postgres process.
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -64,7 +79,7 @@ HZ=$(getconf CLK_TCK)
 declare -A SPID
 SPID[A]=${PIDS[0]} SPID[B]=${PIDS[1]}
 run() { # side query seconds
-  BENCH_BODY=$TMP/$2.json wrk -t2 -c"$CONC" -d"${3}s" --timeout 10s -s "$TMP/wrk.lua" \
+  BENCH_BODY=$TMP/$2.json wrk -t"$(( CONC < 2 ? 1 : 2 ))" -c"$CONC" -d"${3}s" --timeout 10s -s "$TMP/wrk.lua" \
     "http://127.0.0.1:${PORT[$1]}/graphql" \
     | awk '$1 == "RESULT" { printf "%.1f %.2f %d\n", $2 / ($3 / 1e6), $5, $6 }'
 }

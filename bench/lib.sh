@@ -7,6 +7,16 @@ json_body() { # file.graphql
        END { print "\"}" }' "$1"
 }
 
+# The request auditing a report file: `call` (default
+# `auditDocument(input: { text: $t })`) with the file's text as $t.
+doc_body() { # file [call]
+  local call=${2:-}
+  [ -n "$call" ] || call='auditDocument(input: { text: $t })'
+  awk -v c="$call" 'BEGIN { ORS = ""; print "{\"query\":\"query($t: String!) { " c " { __typename } }\",\"variables\":{\"t\":\"" }
+       { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\r/, ""); print $0 "\\n" }
+       END { print "\"}}" }' "$1"
+}
+
 # wrk's script: POSTs the body named by $BENCH_BODY and prints one line
 # "RESULT requests duration_us p50_ms p99_ms errors", where errors counts
 # non-2xx responses, socket errors, timeouts and bodies holding "errors".

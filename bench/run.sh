@@ -394,9 +394,7 @@ else
   for f in "$CORPUS"/*; do
     [ -f "$f" ] || continue
     case "$(basename "$f")" in *README*) continue ;; esac
-    awk -v c="$call" 'BEGIN { ORS = ""; print "{\"query\":\"query($t: String!) { " c " { __typename } }\",\"variables\":{\"t\":\"" }
-         { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, "\\t"); gsub(/\r/, ""); print $0 "\\n" }
-         END { print "\"}}" }' "$f" >"$TMP/doc.json"
+    doc_body "$f" "$call" >"$TMP/doc.json"
     for i in $(seq 1 30); do
       curl -s -o "$TMP/doc.out" -w '%{time_total}\n' -H 'content-type: application/json' \
         --data-binary "@$TMP/doc.json" "$BASE/graphql"
