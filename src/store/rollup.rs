@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use migration::rollup::{ALL_PRODUCTS_KEY, COUNTRY_SCOPE, HS_KEY_LEN, TABLE, TOTALS_TABLE};
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query, SelectStatement};
-use sea_orm::{DatabaseConnection, FromQueryResult};
+use sea_orm::{DatabaseConnection, FromQueryResult, Statement};
 use tradegraph_domain::{Classification, Direction, Period, RegionLevel};
 
 use super::StoreResult;
@@ -197,14 +197,19 @@ pub(super) fn totals_filters(sql: &mut SqlText, spec: &FlowSpec) -> Option<(Stri
     Some((scope, filters))
 }
 
-/// The `WHERE` clause of the period totals rows holding `spec`'s flows
-/// (see [`totals_filters`]).
-pub(super) fn totals_where(sql: &mut SqlText, spec: &FlowSpec) -> Option<String> {
-    let (scope, filters) = totals_filters(sql, spec)?;
-    let scope = sql.detached(|sql| {
-        sql.push(" WHERE scope_code = ").value(scope);
-    });
-    Some(scope + &filters)
+/// `SELECT {select} FROM flow_totals` over the rows holding `spec`'s
+/// flows, when the period totals hold them (see [`totals_filters`]).
+fn totals_select(db: &DatabaseConnection, spec: &FlowSpec, select: &str) -> Option<Statement> {
+    let mut sql = SqlText::new(db.get_database_backend());
+    let (scope, filters) = totals_filters(&mut sql, spec)?;
+    sql.push("SELECT ")
+        .push(select)
+        .push(" FROM ")
+        .push(TOTALS_TABLE)
+        .push(" WHERE scope_code = ")
+        .value(scope)
+        .push(&filters);
+    Some(sql.into_statement())
 }
 
 /// The sum of `spec`'s detail flows, when the period totals or the rollup
@@ -214,14 +219,8 @@ pub async fn total(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<Opti
         detail_only: true,
         ..spec.clone()
     };
-    let mut sql = SqlText::new(db.get_database_backend());
-    if let Some(rows) = totals_where(&mut sql, &spec) {
-        sql.push("SELECT SUM(value) AS v FROM ")
-            .push(TOTALS_TABLE)
-            .push(&rows);
-        let row = SumRow::find_by_statement(sql.into_statement())
-            .one(db)
-            .await?;
+    if let Some(statement) = totals_select(db, &spec, "SUM(value) AS v") {
+        let row = SumRow::find_by_statement(statement).one(db).await?;
         return Ok(Some(row.and_then(|r| r.v)));
     }
     let (Some(scope), Some(rows)) = (scope(spec.region.as_ref()), filter(&spec, Rows::Totals))
@@ -241,14 +240,8 @@ pub async fn total(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<Opti
 /// The number of flows matching `spec`, when the period totals or the
 /// rollup hold it.
 pub async fn count(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<Option<u64>> {
-    let mut sql = SqlText::new(db.get_database_backend());
-    if let Some(rows) = totals_where(&mut sql, spec) {
-        sql.push("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n FROM ")
-            .push(TOTALS_TABLE)
-            .push(&rows);
-        let row = CountRow::find_by_statement(sql.into_statement())
-            .one(db)
-            .await?;
+    if let Some(statement) = totals_select(db, spec, "CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n") {
+        let row = CountRow::find_by_statement(statement).one(db).await?;
         return Ok(Some(row.map_or(0, |r| u64::try_from(r.n).unwrap_or(0))));
     }
     let (Some(scope), Some(rows)) = (scope(spec.region.as_ref()), filter(spec, Rows::Totals))

@@ -108,6 +108,27 @@ impl TestApp {
         self.state.db.statements()
     }
 
+    /// One number (a float or an integer, or NULL) from SQL run directly on
+    /// the server's database.
+    pub async fn sql_number(&self, sql: &str) -> Option<f64> {
+        use sea_orm::{ConnectionTrait, Statement};
+        let db = &self.state.db.conn;
+        let row = db
+            .query_one_raw(Statement::from_string(
+                db.get_database_backend(),
+                sql.to_owned(),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        row.try_get_by_index::<Option<f64>>(0)
+            .or_else(|_| {
+                row.try_get_by_index::<Option<i64>>(0)
+                    .map(|v| v.map(|v| v as f64))
+            })
+            .unwrap()
+    }
+
     /// Imports CSV text through the mutation; panics unless it commits.
     pub async fn import(&self, csv: &str) -> Value {
         let body = self

@@ -63,25 +63,6 @@ fn dataset() -> String {
     csv
 }
 
-/// One number from SQL over the flows table.
-async fn sql_number(app: &TestApp, sql: &str) -> Option<f64> {
-    let db = &app.state.db.conn;
-    let row = db
-        .query_one_raw(Statement::from_string(
-            db.get_database_backend(),
-            sql.to_owned(),
-        ))
-        .await
-        .unwrap()
-        .unwrap();
-    row.try_get_by_index::<Option<f64>>(0)
-        .or_else(|_| {
-            row.try_get_by_index::<Option<i64>>(0)
-                .map(|v| v.map(|v| v as f64))
-        })
-        .unwrap()
-}
-
 const DETAIL: &str = "partner_iso3 <> 'WLD' AND product_code <> 'TOTAL' AND currency = 'USD'";
 
 fn year(y: i32) -> String {
@@ -121,8 +102,7 @@ async fn check_total(app: &TestApp, code: &str, direction: &str, period: &str, m
     } else {
         format!("region_code LIKE '{code}%'")
     };
-    let sql = sql_number(
-        app,
+    let sql = app.sql_number(
         &format!(
             "SELECT SUM(value) FROM flows WHERE {DETAIL} AND {subtree} AND direction = '{direction}' AND {months}"
         ),
@@ -184,11 +164,9 @@ async fn check_count(app: &TestApp, filter: Value, sql_filter: &str) {
         )
         .await["flows"]["totalCount"]
         .as_f64();
-    let sql = sql_number(
-        app,
-        &format!("SELECT COUNT(*) FROM flows WHERE {sql_filter}"),
-    )
-    .await;
+    let sql = app
+        .sql_number(&format!("SELECT COUNT(*) FROM flows WHERE {sql_filter}"))
+        .await;
     assert_eq!(api, sql, "{filter}");
 }
 
@@ -252,8 +230,7 @@ async fn check_everything(app: &TestApp) {
         .await;
     for entry in ranked["product"]["topRegions"].as_array().unwrap() {
         let code = entry["code"].as_str().unwrap();
-        let sql = sql_number(
-            app,
+        let sql = app.sql_number(
             &format!(
                 "SELECT SUM(value) FROM flows WHERE {DETAIL} AND region_code LIKE '{code}%' AND region_code <> '00' \
                  AND direction = 'EXPORT' AND product_code LIKE '8542%' AND {}",
@@ -546,7 +523,8 @@ async fn an_import_adds_what_a_refresh_would(app: TestApp) {
     // year holds: the stored rows are taken out, added to and written back
     // with the new ones. Its imports of 02004's 854231 share their rollup
     // rows with the second import's.
-    let stored_2025 = sql_number(&app, "SELECT COUNT(*) FROM flow_rollup WHERE year = 2025")
+    let stored_2025 = app
+        .sql_number("SELECT COUNT(*) FROM flow_rollup WHERE year = 2025")
         .await
         .unwrap_or(0.0);
     let mut more = String::from(HEADER);
@@ -560,7 +538,8 @@ async fn an_import_adds_what_a_refresh_would(app: TestApp) {
         }
     }
     app.import(&more).await;
-    let added = sql_number(&app, "SELECT COUNT(*) FROM flow_rollup WHERE year = 2025")
+    let added = app
+        .sql_number("SELECT COUNT(*) FROM flow_rollup WHERE year = 2025")
         .await
         .unwrap_or(0.0)
         - stored_2025;

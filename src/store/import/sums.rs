@@ -208,9 +208,7 @@ impl Sums {
         }
         Ok(rows.len())
     }
-}
 
-impl Sums {
     /// Adds the period totals to the stored ones, inside the import's
     /// transaction; returns the number of rows written. They are few (a
     /// scope's periods, not its products: 5,544 for the million flows over
