@@ -2,16 +2,26 @@
 //! corpus document and a ~5 KB synthetic report many times, printing the
 //! median and 90th percentile per document.
 //!
-//! `cargo run --release -p tradegraph-audit --example bench_audit`
+//! `cargo run --release -p tradegraph-audit --example bench_audit [RUNS] [NAME]`
+//!
+//! RUNS (200 by default) audits per document; NAME keeps the documents whose
+//! name contains it (under `valgrind --tool=callgrind`, one document and a
+//! few runs give an instruction count that does not depend on the machine's
+//! load).
 
 use std::path::Path;
 use std::time::Instant;
 
 use tradegraph_audit::{Document, Gazetteer, audit_document, load_entries_from_csv_dir};
 
-const RUNS: usize = 200;
-
 fn main() {
+    let mut args = std::env::args().skip(1);
+    let runs: usize = args
+        .next()
+        .map(|a| a.parse().expect("RUNS: a number of audits per document"))
+        .unwrap_or(200)
+        .max(1);
+    let only = args.next().unwrap_or_default();
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let started = Instant::now();
     let gaz = Gazetteer::new(load_entries_from_csv_dir(&root.join("../data")));
@@ -34,6 +44,7 @@ fn main() {
     })
     .collect();
     docs.push(("synthetic (~5 KB)".into(), synthetic(5_000)));
+    docs.retain(|(name, _)| name.contains(&only));
     println!(
         "{:<42} {:>7} {:>8} {:>12} {:>10}",
         "document", "bytes", "claims", "median µs", "p90 µs"
@@ -43,9 +54,9 @@ fn main() {
             text: text.clone(),
             ..Document::default()
         };
-        let mut times = Vec::with_capacity(RUNS);
+        let mut times = Vec::with_capacity(runs);
         let mut claims = 0;
-        for _ in 0..RUNS {
+        for _ in 0..runs {
             let t = Instant::now();
             let audit = audit_document(&doc, &gaz).expect("no scope given, cannot fail");
             times.push(t.elapsed().as_micros());
@@ -55,8 +66,8 @@ fn main() {
         println!(
             "{name:<42} {:>7} {claims:>8} {:>12} {:>10}",
             text.len(),
-            times[RUNS / 2],
-            times[RUNS * 9 / 10]
+            times[runs / 2],
+            times[runs * 9 / 10]
         );
     }
 }

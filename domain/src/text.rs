@@ -10,11 +10,16 @@ use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// Folds one character into `out`: lower case, diacritics removed,
 /// typographic punctuation mapped to its ASCII counterpart.
+#[inline]
 pub fn fold_char_into(c: char, out: &mut String) {
     if c.is_ascii() {
         out.push(c.to_ascii_lowercase());
-        return;
+    } else {
+        fold_non_ascii(c, out);
     }
+}
+
+fn fold_non_ascii(c: char, out: &mut String) {
     match c {
         '‘' | '’' | '´' | '`' => out.push('\''),
         '“' | '”' | '«' | '»' => out.push('"'),

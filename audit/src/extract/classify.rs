@@ -24,7 +24,7 @@ pub(super) fn classify(
     prev_kind: Option<ClaimKind>,
     last_percent: Option<ClaimKind>,
 ) -> Class {
-    let combined = COMBINED_CUES.iter().find(|c| has_word(flb, c)).map(|c| {
+    let combined = COMBINED_CUES.first_listed(flb).map(|c| {
         let word = c.split_whitespace().nth(1).unwrap_or("");
         count_word(word)
     });
@@ -50,10 +50,7 @@ pub(super) fn classify(
         return class;
     }
     let head: String = fla.chars().take(40).collect();
-    if CAGR_CUES
-        .iter()
-        .any(|c| has_word(flb, c) || has_word(&head, c))
-    {
+    if CAGR_CUES.any(flb) || CAGR_CUES.any(&head) {
         class.kind = ClaimKind::Cagr;
         return class;
     }
@@ -88,7 +85,7 @@ pub(super) fn classify(
     if (opens && next_closes) || (closes && prev_from_level) {
         class.from_level = opens && next_closes;
         class.prior = opens && next_closes;
-        class.kind = if SHARE_CUES.iter().any(|c| has_word(sentence, c)) {
+        class.kind = if SHARE_CUES.any(sentence) {
             ClaimKind::Share
         } else {
             ClaimKind::Value
@@ -96,7 +93,7 @@ pub(super) fn classify(
         return class;
     }
     let growth = last_growth_cue(flb);
-    let share = last_cue(flb, SHARE_CUES).map(|(p, _)| p);
+    let share = SHARE_CUES.last(flb).map(|(p, _)| p);
     let first_clause = head.split([',', ';', '.', ':']).next().unwrap_or("");
     let ahead_growth = last_growth_cue(
         &first_clause

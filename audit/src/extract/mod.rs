@@ -214,9 +214,18 @@ pub fn detect_language(text: &str) -> String {
         "the", "of", "and", "in", "to", "from", "with", "by", "was", "is", "at", "its",
     ];
     let (mut es, mut en) = (0, 0);
-    for w in text::words(text).iter().take(2000) {
-        es += usize::from(ES.contains(&w.folded.as_str()));
-        en += usize::from(EN.contains(&w.folded.as_str()));
+    // The words of `text::words`, folded into one buffer.
+    let mut folded = String::new();
+    for word in text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(2000)
+    {
+        folded.clear();
+        word.chars()
+            .for_each(|c| text::fold_char_into(c, &mut folded));
+        es += usize::from(ES.contains(&folded.as_str()));
+        en += usize::from(EN.contains(&folded.as_str()));
     }
     if es > en { "es".into() } else { "en".into() }
 }

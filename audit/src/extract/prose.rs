@@ -17,7 +17,7 @@ use crate::gazetteer::EntityKind;
 const OWN_PERIOD_GAPS: &[&str] = &[
     "", ",", "in", "en", "de", "del", "during", "durante", "en el", "in the", "for", "para",
 ];
-const ANAPHORA: &[&str] = &[
+static ANAPHORA: Cues<&str> = Cues::new(&[
     "the period",
     "the quarter",
     "that period",
@@ -27,8 +27,8 @@ const ANAPHORA: &[&str] = &[
     "dicho periodo",
     "this period",
     "the year",
-];
-const YEAR_BEFORE: &[&str] = &[
+]);
+static YEAR_BEFORE: Cues<&str> = Cues::new(&[
     "a year earlier",
     "year earlier",
     "year-on-year",
@@ -44,8 +44,8 @@ const YEAR_BEFORE: &[&str] = &[
     "mismo periodo",
     "same time period",
     "a year ago",
-];
-const GLOBAL: &[&str] = &[
+]);
+static GLOBAL: Cues<&str> = Cues::new(&[
     "global",
     "world",
     "worldwide",
@@ -54,8 +54,9 @@ const GLOBAL: &[&str] = &[
     "region as a whole",
     "latin america",
     "america latina",
-];
-const CLAUSE_BREAKS: &[&str] = &["while", "mientras", "whereas", "but", "pero", "meanwhile"];
+]);
+static CLAUSE_BREAKS: Cues<&str> =
+    Cues::new(&["while", "mientras", "whereas", "but", "pero", "meanwhile"]);
 
 pub(crate) fn extract_prose(b: &mut Builder) {
     let sentences = b.layout.sentences.clone();
@@ -105,7 +106,7 @@ fn sentence(b: &mut Builder, s: &Sentence, ctx: &mut Context) {
         close(b, done);
         ctx.chains = keep;
     }
-    let ranking_here = RANKING_CUES.iter().any(|c| has_word(&folded, c));
+    let ranking_here = RANKING_CUES.any(&folded);
     for c in &mut ctx.chains {
         c.ranking |= ranking_here;
     }
@@ -134,7 +135,7 @@ fn sentence(b: &mut Builder, s: &Sentence, ctx: &mut Context) {
         ctx.last_period = Some(p);
     }
     let direction = last_direction(&folded).map(|(_, d)| d);
-    let global = GLOBAL.iter().any(|g| has_word(&folded, g));
+    let global = GLOBAL.any(&folded);
     let has_region = b.mentions_in(s.span).any(|m| m.kind == EntityKind::Region);
     let mut previous: Option<(ClaimKind, Option<Subject>)> = None;
     let mut here: Vec<usize> = Vec::new();
@@ -163,10 +164,7 @@ fn sentence(b: &mut Builder, s: &Sentence, ctx: &mut Context) {
         );
         from_level = class.from_level;
         let mut subject = find_subject(b, Span::new(lb_start, fig.span.start), &flb);
-        if subject.is_none()
-            && class.combined.is_none()
-            && !CLAUSE_BREAKS.iter().any(|w| has_word(&flb, w))
-        {
+        if subject.is_none() && class.combined.is_none() && !CLAUSE_BREAKS.any(&flb) {
             subject = previous.as_ref().and_then(|p| p.1.clone());
         }
         let mut class = class;
@@ -175,8 +173,8 @@ fn sentence(b: &mut Builder, s: &Sentence, ctx: &mut Context) {
             && class.combined.is_none()
             && !class.prior
             && subject.is_some()
-            && (ranking_here || LIST_NOUNS.iter().any(|w| has_word(&folded, w)))
-            && !RATE_WORDS.iter().any(|w| has_word(&folded, w))
+            && (ranking_here || LIST_NOUNS.any(&folded))
+            && !RATE_WORDS.any(&folded)
         {
             // "Los principales destinos fueron Estados Unidos con 95.2%, …":
             // a percentage attached to an item of a ranked list of
@@ -295,23 +293,16 @@ fn find_subject(b: &Builder, window: Span, flb: &str) -> Option<Subject> {
         let pos = fold(&b.text[window.start..m.span.start]).len();
         (pos, Subject::Entity(m.kind, Builder::entity_ref(m)))
     });
+    // The sector phrase ending last ("agriculture and livestock" over the
+    // "livestock" inside it).
     let sector = SECTORS
-        .iter()
-        .filter_map(|(w, code)| {
-            rfind_word(flb, w).map(|p| {
-                (
-                    p + w.len(),
-                    w.len(),
-                    Subject::Sector(code, (*w).to_string()),
-                )
-            })
-        })
-        .max_by_key(|(end, len, _)| (*end, *len))
-        .map(|(end, len, s)| (end - len, s));
+        .matches(flb)
+        .map(|(at, i)| (at, SECTORS.entries()[i]))
+        .max_by_key(|(at, (w, _))| (at + w.len(), w.len()))
+        .map(|(at, (w, code))| (at, Subject::Sector(code, w.to_string())));
     let rest = REMAINDER_CUES
-        .iter()
-        .filter_map(|w| rfind_word(flb, w).map(|p| (p, Subject::Rest((*w).to_string()))))
-        .max_by_key(|(p, _)| *p);
+        .last(flb)
+        .map(|(at, w)| (at, Subject::Rest((*w).to_string())));
     [mention, sector, rest]
         .into_iter()
         .flatten()
@@ -340,20 +331,17 @@ fn sentence_periods(
     ctx: &Context,
 ) -> (Option<Period>, Option<Period>) {
     let latest = hits.iter().max_by_key(|h| h.period.end()).copied();
-    let main = latest.map(|h| h.period).or_else(|| {
-        ANAPHORA
-            .iter()
-            .any(|a| has_word(folded, a))
-            .then_some(ctx.last_period)
-            .flatten()
-    });
+    let main = latest
+        .map(|h| h.period)
+        .or_else(|| ANAPHORA.any(folded).then_some(ctx.last_period).flatten());
     let earliest = hits
         .iter()
         .filter(|h| Some(h.period) != main)
         .min_by_key(|h| h.period.end())
         .map(|h| h.period);
     let base = latest.and_then(|h| h.from).or(earliest).or_else(|| {
-        (YEAR_BEFORE.iter().any(|w| has_word(folded, w)))
+        YEAR_BEFORE
+            .any(folded)
             .then(|| main.and_then(|p| p.previous_year().ok()))
             .flatten()
     });

@@ -10,7 +10,7 @@ use tradegraph_domain::text::fold;
 
 use super::Builder;
 use super::layout::Sentence;
-use super::lexicon::{RANKING_CUES, has_word, last_direction};
+use super::lexicon::{RANKING_CUES, last_direction};
 use super::numbers::figures;
 use crate::claim::{Claim, ClaimKind, EntityRef, GroupKind, GroupRef, Span};
 use crate::gazetteer::{EntityKind, Mention};
@@ -130,7 +130,7 @@ fn described_table(b: &Builder, s: &Sentence) -> Option<usize> {
 /// Names enumerated after a ranking cue, in a sentence without figures.
 fn named_ranking(b: &mut Builder, s: &Sentence) {
     let folded = fold(b.slice(s.span));
-    if !RANKING_CUES.iter().any(|c| has_word(&folded, c)) || !figures(b.text, s.span).is_empty() {
+    if !RANKING_CUES.any(&folded) || !figures(b.text, s.span).is_empty() {
         return;
     }
     let mentions: Vec<Mention> = b.mentions_in(s.span).cloned().collect();

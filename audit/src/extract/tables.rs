@@ -5,14 +5,14 @@
 use tradegraph_domain::{Currency, Period, interval::scale_of_word, text::fold};
 
 use super::layout::Table;
-use super::lexicon::{RANKING_CUES, REMAINDER_CUES, SECTORS, has_word, last_direction};
+use super::lexicon::{Cues, RANKING_CUES, REMAINDER_CUES, SECTORS, has_word, last_direction};
 use super::numbers::{cell_number, figures, strip_tags};
 use super::periods::periods;
 use super::{Builder, TableGroup};
 use crate::claim::{Claim, ClaimKind, EntityRef, GroupKind, GroupRef, Span, Stated, Unit};
 use crate::gazetteer::EntityKind;
 
-const GROWTH_HEADERS: &[&str] = &[
+static GROWTH_HEADERS: Cues<&str> = Cues::new(&[
     "var",
     "variacion",
     "crec",
@@ -22,8 +22,9 @@ const GROWTH_HEADERS: &[&str] = &[
     "cambio",
     "tasa",
     "yoy",
-];
-const SHARE_HEADERS: &[&str] = &["participacion", "part", "share", "porcentaje", "peso"];
+]);
+static SHARE_HEADERS: Cues<&str> =
+    Cues::new(&["participacion", "part", "share", "porcentaje", "peso"]);
 
 /// What one figure column holds.
 struct Column {
@@ -85,9 +86,7 @@ fn extract_table(b: &mut Builder, ti: usize, table: &Table) {
         .or_else(|| last_direction(&intro))
         .map(|(_, d)| d);
     let intro_ranks = table.intro.is_some_and(|i| intro_describes(b, i, data));
-    let ranked = RANKING_CUES
-        .iter()
-        .any(|c| (intro_ranks && has_word(&intro, c)) || has_word(&all_headers, c));
+    let ranked = (intro_ranks && RANKING_CUES.any(&intro)) || RANKING_CUES.any(&all_headers);
     let context_period = table
         .intro
         .and_then(|i| {
@@ -101,10 +100,11 @@ fn extract_table(b: &mut Builder, ti: usize, table: &Table) {
         .map(|r| strip_tags(b.slice(r[0])).trim().to_string())
         .collect();
     let is_total = |l: &str| fold(l).starts_with("total");
-    let covers_whole = labels
-        .iter()
-        .any(|l| REMAINDER_CUES.contains(&fold(l).trim_end_matches('.').trim()))
-        || all_sectors(&labels);
+    let covers_whole = labels.iter().any(|l| {
+        REMAINDER_CUES
+            .entries()
+            .contains(&fold(l).trim_end_matches('.').trim())
+    }) || all_sectors(&labels);
     let width = data.iter().map(Vec::len).max().unwrap_or(0);
     let ranking_column = ranked
         .then(|| ranking_column(b, data, &header_texts))
@@ -123,9 +123,9 @@ fn extract_table(b: &mut Builder, ti: usize, table: &Table) {
             continue;
         }
         let all_pct = parsed.iter().flatten().all(|(_, n)| n.1);
-        let kind = if GROWTH_HEADERS.iter().any(|w| has_word(&h, w)) {
+        let kind = if GROWTH_HEADERS.any(&h) {
             ClaimKind::Growth
-        } else if h.contains('%') || all_pct || SHARE_HEADERS.iter().any(|w| has_word(&h, w)) {
+        } else if h.contains('%') || all_pct || SHARE_HEADERS.any(&h) {
             ClaimKind::Share
         } else {
             ClaimKind::Value
@@ -253,10 +253,7 @@ fn all_sectors(labels: &[String]) -> bool {
         .iter()
         .filter_map(|l| {
             let folded = fold(l);
-            SECTORS
-                .iter()
-                .find(|(w, _)| has_word(&folded, w))
-                .map(|(_, code)| *code)
+            SECTORS.first_listed(&folded).map(|(_, code)| *code)
         })
         .collect();
     ["31-33", "21", "11"].iter().all(|s| covered.contains(s))
@@ -281,12 +278,7 @@ fn ranking_column(b: &Builder, data: &[Vec<Span>], headers: &[String]) -> Option
             .iter()
             .filter_map(|r| r.get(col))
             .any(|c| b.slice(*c).contains('%'));
-        !h.contains('%')
-            && !percent
-            && !GROWTH_HEADERS
-                .iter()
-                .chain(SHARE_HEADERS)
-                .any(|w| has_word(h, w))
+        !h.contains('%') && !percent && !GROWTH_HEADERS.any(h) && !SHARE_HEADERS.any(h)
     };
     (1..width)
         .rev()

@@ -146,15 +146,19 @@ impl Gazetteer {
             return None;
         }
         let longest = self.max_words.min(words.len() - i);
+        // The key of the longest candidate, shortened a word at a time.
+        let mut key = words[i..i + longest]
+            .iter()
+            .map(|w| w.folded.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
         for len in (1..=longest).rev() {
+            if len < longest {
+                key.truncate(key.len() - words[i + len].folded.len() - 1);
+            }
             if len > 1 && !joined(text, &words[i + len - 2], &words[i + len - 1]) {
                 continue;
             }
-            let key = words[i..i + len]
-                .iter()
-                .map(|w| w.folded.as_str())
-                .collect::<Vec<_>>()
-                .join(" ");
             let Some(refs) = self.names.get(&key) else {
                 continue;
             };

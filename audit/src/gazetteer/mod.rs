@@ -11,7 +11,7 @@ mod products;
 #[cfg(any(test, feature = "testing"))]
 mod testing;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use tradegraph_domain::{RegionLevel, text};
@@ -74,9 +74,12 @@ struct NameRef {
 #[derive(Debug, Clone)]
 pub struct Gazetteer {
     entries: Vec<GazetteerEntry>,
-    by_key: HashMap<(EntityKind, String), usize>,
-    names: HashMap<String, Vec<NameRef>>,
-    first_words: HashSet<String>,
+    by_key: HashMap<EntityKind, HashMap<String, usize>>,
+    // Looked up for every word of a text: hashed with foldhash, several
+    // times faster than the standard SipHash on short words (the keys are
+    // the reference names, not the text's).
+    names: foldhash::HashMap<String, Vec<NameRef>>,
+    first_words: foldhash::HashSet<String>,
     max_words: usize,
     products: products::ProductIndex,
 }
@@ -90,15 +93,18 @@ impl Gazetteer {
     pub fn new(entries: Vec<GazetteerEntry>) -> Self {
         let mut g = Gazetteer {
             by_key: HashMap::new(),
-            names: HashMap::new(),
-            first_words: HashSet::new(),
+            names: foldhash::HashMap::default(),
+            first_words: foldhash::HashSet::default(),
             max_words: 1,
             products: products::ProductIndex::default(),
             entries: Vec::new(),
         };
         for entry in entries {
             let index = g.entries.len();
-            g.by_key.insert((entry.kind, entry.key.clone()), index);
+            g.by_key
+                .entry(entry.kind)
+                .or_default()
+                .insert(entry.key.clone(), index);
             if entry.kind == EntityKind::Product {
                 g.products.add(index, &entry);
             } else {
@@ -141,9 +147,7 @@ impl Gazetteer {
 
     /// The entry of `kind` with `key`.
     pub fn get(&self, kind: EntityKind, key: &str) -> Option<&GazetteerEntry> {
-        self.by_key
-            .get(&(kind, key.to_string()))
-            .map(|&i| &self.entries[i])
+        self.by_key.get(&kind)?.get(key).map(|&i| &self.entries[i])
     }
 
     /// The primary name of a region, partner or product.
