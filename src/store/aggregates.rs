@@ -241,12 +241,14 @@ struct CoverageRow {
     months: i64,
     own: i64,
     children: i64,
+    total: Option<f64>,
 }
 
-/// Whether the stored detail flows matching `spec` cover its whole period
-/// (every month) and its whole region (rows recorded for the region itself,
-/// or for every one of its children). A figure computed from partial data
-/// must not be compared with a published total.
+/// The sum of `spec`'s detail flows when the stored flows cover its whole
+/// period (every month) and its whole region (rows recorded for the region
+/// itself, or for every one of its children); `None` when they do not (a
+/// figure computed from partial data must not be compared with a published
+/// total), `Some(None)` when there are none.
 ///
 /// One statement of index probes, each stopping at the first flow it
 /// finds: one per month of the period (the latest flow starting by then
@@ -255,13 +257,17 @@ struct CoverageRow {
 /// instead of reading the year's 250,000 flows (measured: 93 ms). Without a
 /// product or a partner, the months of the country or of a state, and the
 /// country's states, are probed in the period totals instead of the flows.
-pub async fn covers(
+/// The same statement sums the period totals or the flows once the
+/// coverage holds: one round trip per figure. A sum the yearly rollup
+/// holds (a state's or the country's product over a calendar year) is
+/// asked after it.
+pub async fn covered_total(
     db: &DatabaseConnection,
     catalog: &super::catalog::Catalog,
     spec: &FlowSpec,
-) -> StoreResult<bool> {
+) -> StoreResult<Option<Option<f64>>> {
     let (Some(period), Some(region)) = (spec.period, spec.region.as_ref()) else {
-        return Ok(false);
+        return Ok(None);
     };
     let spec = FlowSpec {
         detail_only: true,
@@ -289,6 +295,16 @@ pub async fn covers(
     // each month (7 ms a month for a large state); as an expression, it is
     // checked on the rows met.
     let totals = rollup::totals_filters(&mut sql, &spec);
+    let sum = match &totals {
+        Some((scope, filters)) => {
+            let scope = sql.detached(|sql| {
+                sql.value(scope.as_str());
+            });
+            format!("SELECT SUM(value) FROM {TOTALS_TABLE} WHERE scope_code = {scope}{filters}")
+        }
+        None if rollup::holds(&spec) => "CAST(NULL AS DOUBLE PRECISION)".to_owned(),
+        None => format!("SELECT SUM(value) FROM flows WHERE 1 = 1{condition}"),
+    };
     let month_probe = match &totals {
         Some((scope, filters)) => {
             let scope = sql.detached(|sql| {
@@ -395,23 +411,38 @@ pub async fn covers(
     } else {
         format!("own > 0 OR children = {}", children.len())
     };
-    sql.push(" AS children) SELECT own, children, CASE WHEN ")
+    // Materialized too, so that the sum's guard does not probe the months
+    // a second time.
+    sql.push(" AS children), k AS MATERIALIZED (SELECT own, children, CASE WHEN ")
         .push(&guard)
         .push(" THEN (SELECT COUNT(*) FROM m WHERE (")
         .push(&month_probe)
-        .push(" ORDER BY period_start DESC LIMIT 1) = 1) ELSE 0 END AS months FROM r");
+        .push(" ORDER BY period_start DESC LIMIT 1) = 1) ELSE 0 END AS months FROM r)")
+        .push(" SELECT own, children, months, CASE WHEN months = ")
+        .push(&months.len().to_string())
+        .push(" AND (")
+        .push(&guard)
+        .push(") THEN (")
+        .push(&sum)
+        .push(") END AS total FROM k");
     let Some(row) = CoverageRow::find_by_statement(sql.into_statement())
         .one(db)
         .await?
     else {
-        return Ok(false);
+        return Ok(None);
     };
-    if row.months != months.len() as i64 || months.len() as i32 != period.months() {
-        return Ok(false);
+    let covered = row.months == months.len() as i64
+        && months.len() as i32 == period.months()
+        && (region.level == RegionLevel::Municipality
+            || row.own > 0
+            || (!children.is_empty() && row.children == children.len() as i64));
+    if !covered {
+        return Ok(None);
     }
-    Ok(region.level == RegionLevel::Municipality
-        || row.own > 0
-        || (!children.is_empty() && row.children == children.len() as i64))
+    Ok(Some(match totals {
+        None if rollup::holds(&spec) => total(db, &spec).await?,
+        _ => row.total,
+    }))
 }
 
 #[derive(Debug, FromQueryResult)]

@@ -135,21 +135,6 @@ fn specs_of(catalog: &Catalog, req: &FigureRequest) -> Option<Specs> {
     Some(Specs { own, base })
 }
 
-/// The sum of `spec`'s detail flows: `None` when the stored flows do not
-/// cover its whole period and region (a partial figure must not be
-/// compared with a published one), `Some(None)` when there are none.
-async fn covered_total(
-    db: &DatabaseConnection,
-    catalog: &Catalog,
-    spec: &FlowSpec,
-) -> StoreResult<Option<Option<f64>>> {
-    Ok(if aggregates::covers(db, catalog, spec).await? {
-        Some(aggregates::total(db, spec).await?)
-    } else {
-        None
-    })
-}
-
 /// One requested figure from the stored totals (`None`: no data).
 fn answer(
     req: &FigureRequest,
@@ -203,7 +188,7 @@ pub async fn claim_data(
     // Boxed: a stream over the borrowing closure's futures would not be Send.
     let pending: Vec<_> = distinct
         .iter()
-        .map(|spec| covered_total(db, catalog, spec).boxed())
+        .map(|spec| aggregates::covered_total(db, catalog, spec).boxed())
         .collect();
     let figures: Vec<_> = stream::iter(pending)
         .buffered(CONCURRENT_FIGURES)

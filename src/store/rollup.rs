@@ -212,6 +212,12 @@ fn totals_select(db: &DatabaseConnection, spec: &FlowSpec, select: &str) -> Opti
     Some(sql.into_statement())
 }
 
+/// Whether the yearly rollup holds `spec`'s total (the period totals
+/// aside).
+pub fn holds(spec: &FlowSpec) -> bool {
+    scope(spec.region.as_ref()).is_some() && filter(spec, Rows::Totals).is_some()
+}
+
 /// The sum of `spec`'s detail flows, when the period totals or the rollup
 /// hold it.
 pub async fn total(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<Option<Option<f64>>> {
