@@ -8,6 +8,7 @@ mod m20261122_000002_audit;
 mod m20261122_000003_rollup;
 mod m20261203_000004_flow_key;
 mod m20261203_000005_flow_totals;
+mod m20261203_000006_municipal_totals;
 pub mod rollup;
 
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_rollup::Migration),
             Box::new(m20261203_000004_flow_key::Migration),
             Box::new(m20261203_000005_flow_totals::Migration),
+            Box::new(m20261203_000006_municipal_totals::Migration),
         ]
     }
 }

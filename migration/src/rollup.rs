@@ -17,10 +17,11 @@
 //!
 //! `value` is the sum and `n` the number of flows behind the row.
 //!
-//! Beside it, [`TOTALS_TABLE`] holds each scope's totals per stored period
-//! (all products together), refreshed by [`refresh_totals`] and summed by
-//! imports the same way: the yearly rollup answers years by product, the
-//! totals any run of months.
+//! Beside it, [`TOTALS_TABLE`] holds the totals per stored period (all
+//! products together) of the country, of each state and of each
+//! municipality, refreshed by [`refresh_totals`] and summed by imports the
+//! same way: the yearly rollup answers years by product, the totals any run
+//! of months.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, Statement};
@@ -39,12 +40,14 @@ pub const COUNTRY_SCOPE: &str = "00";
 const KEY: &str = "year, direction, classification, product_key, currency, source_id, detail";
 
 /// The monthly totals of each scope, all products together: what a
-/// country's or a state's total over any run of months adds (a quarter, a
-/// month, a year to date), and what tells whether its months are covered.
-/// One row sums the flows of one period (as stored: a month, a quarter, a
-/// year, a range) for one scope, direction, classification, currency,
-/// source and kind (`detail` as in the rollup). A flow across a new year
-/// counts here too, under the year it starts in.
+/// region's total over any run of months adds (a quarter, a month, a year
+/// to date), and what tells whether its months are covered. One row sums
+/// the flows of one period (as stored: a month, a quarter, a year, a range)
+/// for one scope, direction, classification, currency, source and kind
+/// (`detail` as in the rollup). The scopes are the country (`00`, every
+/// flow), each state (its flows and its municipalities') and each
+/// municipality (its own flows): [`totals_scopes`]. A flow across a new
+/// year counts here too, under the year it starts in.
 pub const TOTALS_TABLE: &str = "flow_totals";
 
 const TOTALS_KEY: &str =
@@ -73,10 +76,16 @@ fn grouped_flows(filter: &str) -> String {
     )
 }
 
-/// The flows of `filter`, grouped by scope and period: the totals' rows.
+/// The flows of `filter`, grouped by scope and period: the states' totals
+/// rows.
 fn totals_of_flows(filter: &str) -> String {
+    grouped_totals(SCOPE_SQL, filter)
+}
+
+/// The flows of `filter` grouped by `scope` (an SQL expression) and period.
+fn grouped_totals(scope: &str, filter: &str) -> String {
     format!(
-        "SELECT {SCOPE_SQL} AS scope_code, period_start, period_end, direction, classification,
+        "SELECT {scope} AS scope_code, period_start, period_end, direction, classification,
                 currency, source_id, {DETAIL_SQL} AS detail, SUM(value) AS value, COUNT(*) AS n
          FROM flows
          WHERE {filter}
@@ -84,10 +93,15 @@ fn totals_of_flows(filter: &str) -> String {
     )
 }
 
+/// A municipality's code is longer than a state's (two digits).
+const MUNICIPAL_SCOPE_SQL: &str = "LENGTH(scope_code) > 2";
+
 /// Which rows a refresh recomputes, as SQL conditions.
 struct Refreshed {
     /// On a rollup or totals row: its state scopes (the country aside).
     state_rows: String,
+    /// On a totals row: the municipalities of those states.
+    municipal_rows: String,
     /// On a flow: in one of those states, by code range.
     state_flows: String,
     /// The years, as an SQL list (`None`: every year).
@@ -114,7 +128,7 @@ impl Refreshed {
             Some(years) => Some(list(years, "")),
             None => None,
         };
-        let (state_rows, state_flows) = match states {
+        let (state_rows, municipal_rows, state_flows) = match states {
             Some([]) => return Ok(None),
             Some(codes) => {
                 if let Some(bad) = codes
@@ -127,6 +141,10 @@ impl Refreshed {
                 }
                 (
                     format!("scope_code IN ({})", list(codes, "'")),
+                    format!(
+                        "{MUNICIPAL_SCOPE_SQL} AND SUBSTR(scope_code, 1, 2) IN ({})",
+                        list(codes, "'")
+                    ),
                     // Code ranges, which the flow indexes serve.
                     codes
                         .iter()
@@ -140,11 +158,13 @@ impl Refreshed {
             }
             None => (
                 format!("scope_code <> '{COUNTRY_SCOPE}'"),
+                MUNICIPAL_SCOPE_SQL.to_owned(),
                 "1 = 1".to_owned(),
             ),
         };
         Ok(Some(Self {
             state_rows,
+            municipal_rows,
             state_flows,
             years,
         }))
@@ -245,8 +265,9 @@ pub async fn refresh<C: ConnectionTrait>(
 
 /// Recomputes the [`TOTALS_TABLE`] rows of flows starting in `years`
 /// (every year when `None`) from the flows table, as [`refresh`] does the
-/// rollup's: the rows of `states`, then the country's. Run it inside the
-/// transaction that changed the flows.
+/// rollup's: the rows of `states` and of their municipalities, then the
+/// country's, which add up the states' rows. Run it inside the transaction
+/// that changed the flows.
 pub async fn refresh_totals<C: ConnectionTrait>(
     db: &C,
     years: Option<&[i32]>,
@@ -256,15 +277,36 @@ pub async fn refresh_totals<C: ConnectionTrait>(
         return Ok(());
     };
     let years_in = r.years_of("period_start / 100");
-    let statements = rescope(
+    let [delete, states, country] = rescope(
         TOTALS_TABLE,
         TOTALS_KEY,
         &r,
         (&years_in, &years_in),
         totals_of_flows,
-        "1 = 1",
+        "LENGTH(scope_code) = 2",
     );
-    run(db, &statements).await
+    let municipal_rows = &r.municipal_rows;
+    let state_flows = &r.state_flows;
+    let delete_municipalities =
+        format!("DELETE FROM {TOTALS_TABLE} WHERE {years_in} AND {municipal_rows}");
+    let municipalities = format!(
+        "INSERT INTO {TOTALS_TABLE} (scope_code, {TOTALS_KEY}, value, n) {}",
+        grouped_totals(
+            "region_code",
+            &format!("{years_in} AND LENGTH(region_code) > 2 AND ({state_flows})")
+        )
+    );
+    run(
+        db,
+        &[
+            delete,
+            delete_municipalities,
+            states,
+            municipalities,
+            country,
+        ],
+    )
+    .await
 }
 
 /// Where one flow lands in the rollup: what [`grouped_flows`] computes in
@@ -317,6 +359,16 @@ pub fn scope_of(region_code: &str) -> &str {
     } else {
         region_code.get(..2).unwrap_or(region_code)
     }
+}
+
+/// The period totals' scopes a flow's region counts in: the country, its
+/// state and, for a municipality, itself (what [`refresh_totals`] groups
+/// in SQL).
+pub fn totals_scopes(region_code: &str) -> impl Iterator<Item = &str> {
+    let state = scope_of(region_code);
+    std::iter::once(COUNTRY_SCOPE)
+        .chain((state != COUNTRY_SCOPE).then_some(state))
+        .chain((region_code.len() > 2).then_some(region_code))
 }
 
 /// Whether a flow names a partner and a product (not `WLD`, not `TOTAL`):

@@ -255,8 +255,8 @@ struct CoverageRow {
 /// that is still running), one for the region's own rows and one per
 /// child. A covered year of the whole country is 12 + 1 + 32 short probes
 /// instead of reading the year's 250,000 flows (measured: 93 ms). Without a
-/// product or a partner, the months of the country or of a state, and the
-/// country's states, are probed in the period totals instead of the flows.
+/// product or a partner, the region's months and its children are probed
+/// in the period totals instead of the flows.
 /// The same statement sums the period totals or the flows once the
 /// coverage holds: one round trip per figure. A sum the yearly rollup
 /// holds (a state's or the country's product over a calendar year) is
@@ -287,9 +287,9 @@ pub async fn covered_total(
     let mut sql = SqlText::new(db.get_database_backend());
     let condition = sql.detached(|sql| flows::write_condition(sql, &spec));
     // A month is covered by the latest flow starting by then that is still
-    // running. For the country or a state with neither a product nor a
-    // partner, the period totals hold one row per stored period: the probe
-    // reads a few of them. Otherwise it reads the period index of the flows
+    // running. For a region with neither a product nor a partner, the
+    // period totals hold one row per stored period: the probe reads a few
+    // of them. Otherwise it reads the period index of the flows
     // backwards from the month. A state's code range would lead PostgreSQL
     // to its region index instead, which reads the state's every flow for
     // each month (7 ms a month for a large state); as an expression, it is
@@ -393,10 +393,21 @@ pub async fn covered_total(
     if children.is_empty() {
         sql.push("CAST(0 AS BIGINT)");
     } else {
-        // The country's children are states, each a scope of the totals.
+        // The children (the country's states, a state's municipalities)
+        // are scopes of the totals too. Otherwise (a product or a partner)
+        // a state's children are probed in the flows, which carry exactly
+        // their code: an equality lets the index seek past the direction
+        // and the period too, where a code range read each child's earlier
+        // flows first; and PostgreSQL keeps the statement's generic plan.
+        // Tamaulipas' 43 children, scale 1: planning 0.35–1.2 ms and
+        // running 0.37–0.66 ms with the range, 0.01–0.03 and 0.22–0.29 ms
+        // with the equality.
         let child_probe = match (&totals, region.level) {
-            (Some((_, filters)), RegionLevel::Country) => {
+            (Some((_, filters)), _) => {
                 format!("SELECT 1 FROM {TOTALS_TABLE} WHERE scope_code = c.lo{filters}")
+            }
+            (None, RegionLevel::State) => {
+                format!("SELECT 1 FROM flows WHERE region_code = c.lo{condition}")
             }
             _ => format!(
                 "SELECT 1 FROM flows WHERE region_code >= c.lo AND region_code < c.hi{condition}"

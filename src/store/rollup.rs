@@ -174,13 +174,18 @@ struct CountRow {
 
 /// The conditions of the period totals rows holding `spec`'s flows, but
 /// their scope, each preceded by ` AND ` and written into `sql` (its values
-/// bound there), with the scope code they read; `None` when the totals
-/// cannot answer `spec`: a product, a partner or a municipality.
+/// bound there), with the scope code they read (the region's own code, the
+/// country's for none); `None` when the totals cannot answer `spec`: a
+/// product or a partner.
 pub(super) fn totals_filters(sql: &mut SqlText, spec: &FlowSpec) -> Option<(String, String)> {
     if spec.partner_iso3.is_some() || spec.product.is_some() {
         return None;
     }
-    let scope = scope(spec.region.as_ref())?;
+    let scope = spec
+        .region
+        .as_ref()
+        .map_or(COUNTRY_SCOPE, |r| r.code.as_str())
+        .to_owned();
     // The totals share the flows' names for the direction, the period, the
     // classification, the source and the currency.
     let rest = FlowSpec {
@@ -344,7 +349,9 @@ pub async fn region_period_totals(
 ) -> StoreResult<Option<HashMap<String, Totals>>> {
     let scopes: Vec<&str> = match parents {
         Parents::Regions(RegionLevel::Country, _) => vec![COUNTRY_SCOPE],
-        Parents::Regions(RegionLevel::State, codes) => codes.iter().map(String::as_str).collect(),
+        Parents::Regions(RegionLevel::State | RegionLevel::Municipality, codes) => {
+            codes.iter().map(String::as_str).collect()
+        }
         _ => return Ok(None),
     };
     let mut sql = SqlText::new(db.get_database_backend());

@@ -155,17 +155,29 @@ async fn bulk_import_refuses_a_stored_key_and_writes_nothing(app: TestApp) {
     assert_eq!(flow_foreign_keys(&app).await.len(), 1, "foreign key back");
 }
 
-/// The last two migrations (the flow key led by the partner, the period
-/// totals) undone and redone over stored flows: the indexes come back as
-/// they were, the flows stay, the totals are filled again from them, and a
-/// stored key is still refused.
+/// The last three migrations (the flow key led by the partner, the period
+/// totals, the municipalities' period totals) undone and redone over stored
+/// flows: the indexes come back as they were, the flows stay, the totals
+/// are filled again from them, and a stored key is still refused.
 async fn the_flow_key_migration_goes_down_and_up_again(app: TestApp) {
     let db = &app.state.db.conn;
+    // The bundled sample is by state: a municipality's flows too.
+    app.import(&rows("02002", 3)).await;
     let migrated = flow_indexes(&app).await;
     let count = flow_count(&app).await;
     const TOTALS: &str = "SELECT COUNT(*) FROM flow_totals";
     let totals = app.sql_number(TOTALS).await;
     assert!(totals > Some(0.0), "the bundled sample's totals");
+    let municipal = app
+        .sql_number("SELECT COUNT(*) FROM flow_totals WHERE LENGTH(scope_code) > 2")
+        .await;
+    assert!(municipal > Some(0.0), "the municipalities' totals");
+    Migrator::down(db, Some(1)).await.unwrap();
+    assert_eq!(
+        app.sql_number(TOTALS).await,
+        totals.zip(municipal).map(|(t, m)| t - m),
+        "migration 6 down: the states' and the country's totals stay"
+    );
     Migrator::down(db, Some(2)).await.unwrap();
     let before = flow_indexes(&app).await;
     assert!(

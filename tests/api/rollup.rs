@@ -171,7 +171,7 @@ async fn check_count(app: &TestApp, filter: Value, sql_filter: &str) {
 }
 
 async fn check_everything(app: &TestApp) {
-    for code in ["00", "02", "19", "14"] {
+    for code in ["00", "02", "19", "14", "02004", "19039"] {
         for direction in ["EXPORT", "IMPORT"] {
             for y in [2023, 2024] {
                 check_total(app, code, direction, &y.to_string(), &year(y)).await;
@@ -212,6 +212,12 @@ async fn check_everything(app: &TestApp) {
             app,
             json!({ "period": period, "regionCode": "02" }),
             &format!("{} AND region_code LIKE '02%'", months(start, end)),
+        )
+        .await;
+        check_count(
+            app,
+            json!({ "period": period, "regionCode": "02004" }),
+            &format!("{} AND region_code = '02004'", months(start, end)),
         )
         .await;
         check_count(
@@ -419,9 +425,10 @@ async fn per_cell_pages_match_a_full_sort(app: TestApp) {
     }
 }
 
-/// The rollup and the period totals really are what answer a state's
-/// totals: flows deleted behind the server's back (no refresh) leave its
-/// year and its month unchanged, while a municipality's month, which reads
+/// The rollup and the period totals really are what answer a region's
+/// totals: flows deleted behind the server's back (no refresh) leave a
+/// state's year and month and a municipality's month unchanged, while a
+/// count of the municipality's month for one product chapter, which reads
 /// the flows, sees the deletion.
 async fn the_rollup_answers_years(app: TestApp) {
     app.import(&dataset()).await;
@@ -429,6 +436,25 @@ async fn the_rollup_answers_years(app: TestApp) {
     let month_before = total(&app, "19", "2024-06").await;
     let municipality_before = total(&app, "19039", "2024-06").await;
     assert!(year_before > 0.0 && month_before > 0.0 && municipality_before > 0.0);
+    let chapter = app
+        .sql_number(
+            "SELECT MIN(CAST(SUBSTR(product_code, 1, 2) AS BIGINT)) FROM flows \
+             WHERE region_code = '19039' AND period_start = 202406 AND classification = 'HS' \
+             AND product_code <> 'TOTAL'",
+        )
+        .await
+        .expect("the sample has HS flows for 19039 in 2024-06");
+    let chapter_count = || async {
+        app.data(
+            "query($f: FlowFilter) { flows(filter: $f, first: 0) { totalCount } }",
+            json!({ "f": { "regionCode": "19039", "period": "2024-06",
+                           "productCode": format!("{chapter:02}") } }),
+        )
+        .await["flows"]["totalCount"]
+            .as_i64()
+            .unwrap()
+    };
+    assert!(chapter_count().await > 0);
     let db = &app.state.db.conn;
     db.execute_raw(Statement::from_string(
         db.get_database_backend(),
@@ -438,7 +464,8 @@ async fn the_rollup_answers_years(app: TestApp) {
     .unwrap();
     assert_eq!(total(&app, "19", "2024").await, year_before);
     assert_eq!(total(&app, "19", "2024-06").await, month_before);
-    assert_eq!(total(&app, "19039", "2024-06").await, 0.0);
+    assert_eq!(total(&app, "19039", "2024-06").await, municipality_before);
+    assert_eq!(chapter_count().await, 0);
 }
 
 /// Every rollup row, ordered by its key, with its sum and count.

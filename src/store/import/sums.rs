@@ -4,14 +4,14 @@
 //! refresh the rollup cost more than a fifth of a million-row import; an
 //! import only adds flows, so adding its sums to the stored rows gives the
 //! same rollup. Where a flow lands is [`migration::rollup::cell`], the Rust
-//! twin of the SQL that defines the rollup, and for the totals its scope
-//! ([`migration::rollup::scope_of`]) and period.
+//! twin of the SQL that defines the rollup, and for the totals its scopes
+//! ([`migration::rollup::totals_scopes`]) and period.
 
 use std::collections::HashMap;
 use std::io::Write as _;
 
 use migration::rollup::{
-    ALL_PRODUCTS_KEY, COUNTRY_SCOPE, TABLE, TOTALS_TABLE, cell, is_detail, scope_of,
+    ALL_PRODUCTS_KEY, COUNTRY_SCOPE, TABLE, TOTALS_TABLE, cell, is_detail, totals_scopes,
 };
 use sea_orm::DbErr;
 use sea_orm::sqlx::{self, AssertSqlSafe, Postgres, Transaction};
@@ -46,7 +46,8 @@ impl Sum {
     }
 }
 
-/// A row of the period totals: a scope's flows of one stored period.
+/// A row of the period totals: a scope's flows of one stored period (as
+/// summed while reading, the flows' own region).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct TotalsKey {
     scope: String,
@@ -60,7 +61,7 @@ struct TotalsKey {
 }
 
 /// The sums of the flows written so far, per scope and product key, and
-/// per scope and period.
+/// per region and period.
 #[derive(Debug, Default)]
 pub(super) struct Sums {
     cells: HashMap<Key, Sum>,
@@ -84,7 +85,7 @@ impl Sums {
             n: 1,
         };
         let totals = TotalsKey {
-            scope: scope_of(&r.region_code).to_owned(),
+            scope: r.region_code.clone(),
             period_start,
             period_end,
             direction: r.direction,
@@ -210,22 +211,22 @@ impl Sums {
     }
 
     /// Adds the period totals to the stored ones, inside the import's
-    /// transaction; returns the number of rows written. They are few (a
-    /// scope's periods, not its products: 5,544 for the million flows over
-    /// seven years of scale 1), so they are always upserted, in one
-    /// statement on PostgreSQL.
+    /// transaction; returns the number of rows written. They are a
+    /// region's periods, not its products (the million flows over seven
+    /// years of scale 1 make 226,408 municipal rows and 5,544 of the states
+    /// and the country), so they are always upserted, in one statement on
+    /// PostgreSQL.
     pub async fn merge_totals(&self, txn: &mut Txn) -> Result<usize, DbErr> {
-        // Each scope's rows, and a state's in the country's too.
-        let mut rows: HashMap<TotalsKey, Sum> = HashMap::with_capacity(self.totals.len() * 2);
+        // Each region's rows in every scope it counts in.
+        let mut rows: HashMap<TotalsKey, Sum> = HashMap::with_capacity(self.totals.len() + 8_192);
         for (key, sum) in &self.totals {
-            if key.scope != COUNTRY_SCOPE {
-                let country = TotalsKey {
-                    scope: COUNTRY_SCOPE.to_owned(),
+            for scope in totals_scopes(&key.scope) {
+                let target = TotalsKey {
+                    scope: scope.to_owned(),
                     ..key.clone()
                 };
-                rows.entry(country).or_default().add(*sum);
+                rows.entry(target).or_default().add(*sum);
             }
-            rows.entry(key.clone()).or_default().add(*sum);
         }
         if rows.is_empty() {
             return Ok(0);
