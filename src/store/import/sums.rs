@@ -214,8 +214,13 @@ impl Sums {
     /// transaction; returns the number of rows written. They are a
     /// region's periods, not its products (the million flows over seven
     /// years of scale 1 make 226,408 municipal rows and 5,544 of the states
-    /// and the country), so they are always upserted, in one statement on
-    /// PostgreSQL.
+    /// and the country). On PostgreSQL, as for the rollup ([`Sums::merge`]),
+    /// when the totals stored for the years the import's periods start in
+    /// are no more than the new rows, they are taken out, added to them,
+    /// and everything is written back by `COPY`, without the upsert's
+    /// per-row conflict check (2.1 s at scale 1); otherwise the new rows
+    /// are upserted, in one statement. The table is locked against other
+    /// writers first, so what was read holds until commit.
     pub async fn merge_totals(&self, txn: &mut Txn) -> Result<usize, DbErr> {
         // Each region's rows in every scope it counts in.
         let mut rows: HashMap<TotalsKey, Sum> = HashMap::with_capacity(self.totals.len() + 8_192);
@@ -230,6 +235,52 @@ impl Sums {
         }
         if rows.is_empty() {
             return Ok(0);
+        }
+        if let Txn::Postgres(_) = txn {
+            txn.execute(&format!(
+                "LOCK TABLE {TOTALS_TABLE} IN SHARE ROW EXCLUSIVE MODE"
+            ))
+            .await?;
+            let years: std::collections::BTreeSet<i32> =
+                rows.keys().map(|k| k.period_start / 100).collect();
+            let years = years
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(",");
+            let in_years = format!("period_start / 100 IN ({years})");
+            let stored = txn
+                .fetch_i64(&format!(
+                    "SELECT COUNT(*) FROM {TOTALS_TABLE} WHERE {in_years}"
+                ))
+                .await?
+                .unwrap_or(0);
+            if u64::try_from(stored).unwrap_or(u64::MAX) <= rows.len() as u64 {
+                let taken: Vec<StoredTotalsRow> = txn
+                    .fetch_all(&format!(
+                        "DELETE FROM {TOTALS_TABLE} WHERE {in_years} RETURNING {TOTALS_COLUMNS}"
+                    ))
+                    .await?;
+                for row in taken {
+                    let (key, sum) = stored_totals(row)?;
+                    rows.entry(key).or_default().add(sum);
+                }
+                let mut rows: Vec<(TotalsKey, Sum)> = rows.into_iter().collect();
+                // In the primary key's order, which the index fills fastest.
+                rows.sort_unstable_by(|(a, _), (b, _)| {
+                    (&a.scope, a.direction.as_str(), a.period_start, a.period_end)
+                        .cmp(&(&b.scope, b.direction.as_str(), b.period_start, b.period_end))
+                        .then_with(|| {
+                            (a.classification.as_str(), a.currency.as_str(), a.source_id)
+                                .cmp(&(b.classification.as_str(), b.currency.as_str(), b.source_id))
+                                .then(a.detail.cmp(&b.detail))
+                        })
+                });
+                if let Txn::Postgres(tx) = txn {
+                    copy_totals(tx, &rows).await?;
+                }
+                return Ok(rows.len());
+            }
         }
         let rows: Vec<(TotalsKey, Sum)> = rows.into_iter().collect();
         let conflict = format!(
@@ -345,10 +396,6 @@ type StoredRow = (
 
 /// A stored row as a key and its sum.
 fn stored_cell(row: StoredRow) -> Result<(Key, Sum), DbErr> {
-    fn code<T: std::str::FromStr>(column: &str, text: &str) -> Result<T, DbErr> {
-        text.parse()
-            .map_err(|_| DbErr::Custom(format!("{TABLE}.{column} holds `{text}`")))
-    }
     let (
         scope,
         year,
@@ -365,10 +412,10 @@ fn stored_cell(row: StoredRow) -> Result<(Key, Sum), DbErr> {
         Key {
             scope,
             year,
-            direction: code("direction", &direction)?,
-            classification: code("classification", &classification)?,
+            direction: stored_code(TABLE, "direction", &direction)?,
+            classification: stored_code(TABLE, "classification", &classification)?,
             product_key,
-            currency: code("currency", &currency)?,
+            currency: stored_code(TABLE, "currency", &currency)?,
             source_id,
             detail: detail != 0,
         },
@@ -391,6 +438,83 @@ async fn copy(tx: &mut Transaction<'static, Postgres>, rows: &[(Key, Sum)]) -> R
         copy_text(&mut buf, k.classification.as_str());
         copy_text(&mut buf, &k.product_key);
         copy_text(&mut buf, k.currency.as_str());
+        let _ = writeln!(
+            buf,
+            "{}\t{}\t{}\t{}",
+            k.source_id,
+            i32::from(k.detail),
+            s.value,
+            s.n
+        );
+        if buf.len() >= COPY_CHUNK {
+            stream.send(buf.as_slice()).await.map_err(db_err)?;
+            buf.clear();
+        }
+    }
+    if !buf.is_empty() {
+        stream.send(buf.as_slice()).await.map_err(db_err)?;
+    }
+    stream.finish().await.map_err(db_err)?;
+    Ok(())
+}
+
+/// A stored period totals row, as [`TOTALS_COLUMNS`] lists them.
+type StoredTotalsRow = (String, i32, i32, String, String, String, i32, i32, f64, i64);
+
+fn stored_totals(row: StoredTotalsRow) -> Result<(TotalsKey, Sum), DbErr> {
+    let (
+        scope,
+        period_start,
+        period_end,
+        direction,
+        classification,
+        currency,
+        source_id,
+        detail,
+        value,
+        n,
+    ) = row;
+    Ok((
+        TotalsKey {
+            scope,
+            period_start,
+            period_end,
+            direction: stored_code(TOTALS_TABLE, "direction", &direction)?,
+            classification: stored_code(TOTALS_TABLE, "classification", &classification)?,
+            currency: stored_code(TOTALS_TABLE, "currency", &currency)?,
+            source_id,
+            detail: detail != 0,
+        },
+        Sum { value, n },
+    ))
+}
+
+/// A code column of a stored row, parsed.
+fn stored_code<T: std::str::FromStr>(table: &str, column: &str, text: &str) -> Result<T, DbErr> {
+    text.parse()
+        .map_err(|_| DbErr::Custom(format!("{table}.{column} holds `{text}`")))
+}
+
+/// Period totals rows written by `COPY` into a table holding none of their
+/// keys.
+async fn copy_totals(
+    tx: &mut Transaction<'static, Postgres>,
+    rows: &[(TotalsKey, Sum)],
+) -> Result<(), DbErr> {
+    let mut stream = tx
+        .copy_in_raw(&format!(
+            "COPY {TOTALS_TABLE} ({TOTALS_COLUMNS}) FROM STDIN"
+        ))
+        .await
+        .map_err(db_err)?;
+    let mut buf: Vec<u8> = Vec::with_capacity(COPY_CHUNK + 256);
+    for (k, s) in rows {
+        copy_text(&mut buf, &k.scope);
+        let _ = write!(buf, "{}\t{}\t", k.period_start, k.period_end);
+        copy_text(&mut buf, k.direction.as_str());
+        copy_text(&mut buf, k.classification.as_str());
+        copy_text(&mut buf, k.currency.as_str());
+        // `{}` prints the shortest text that reads back as the same f64.
         let _ = writeln!(
             buf,
             "{}\t{}\t{}\t{}",
