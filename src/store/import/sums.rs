@@ -425,29 +425,18 @@ fn stored_cell(row: StoredRow) -> Result<(Key, Sum), DbErr> {
     ))
 }
 
-/// The rows by `COPY`, none of whose keys is stored.
-async fn copy(tx: &mut Transaction<'static, Postgres>, rows: &[(Key, Sum)]) -> Result<(), DbErr> {
-    let mut stream = tx
-        .copy_in_raw(&format!("COPY {TABLE} ({COLUMNS}) FROM STDIN"))
-        .await
-        .map_err(db_err)?;
+/// Rows streamed by `statement` (a `COPY … FROM STDIN` in text format),
+/// each written into the buffer by `line`, which ends it with a newline.
+async fn copy_lines<T>(
+    tx: &mut Transaction<'static, Postgres>,
+    statement: &str,
+    rows: &[T],
+    line: impl Fn(&mut Vec<u8>, &T),
+) -> Result<(), DbErr> {
+    let mut stream = tx.copy_in_raw(statement).await.map_err(db_err)?;
     let mut buf: Vec<u8> = Vec::with_capacity(COPY_CHUNK + 256);
-    for (k, s) in rows {
-        // `{}` prints the shortest text that reads back as the same f64.
-        copy_text(&mut buf, &k.scope);
-        let _ = write!(buf, "{}\t", k.year);
-        copy_text(&mut buf, k.direction.as_str());
-        copy_text(&mut buf, k.classification.as_str());
-        copy_text(&mut buf, &k.product_key);
-        copy_text(&mut buf, k.currency.as_str());
-        let _ = writeln!(
-            buf,
-            "{}\t{}\t{}\t{}",
-            k.source_id,
-            i32::from(k.detail),
-            s.value,
-            s.n
-        );
+    for row in rows {
+        line(&mut buf, row);
         if buf.len() >= COPY_CHUNK {
             stream.send(buf.as_slice()).await.map_err(db_err)?;
             buf.clear();
@@ -458,6 +447,35 @@ async fn copy(tx: &mut Transaction<'static, Postgres>, rows: &[(Key, Sum)]) -> R
     }
     stream.finish().await.map_err(db_err)?;
     Ok(())
+}
+
+/// A row's `source_id`, `detail`, value and count, the last four columns of
+/// both tables, ending its `COPY` line. `{}` prints the shortest text that
+/// reads back as the same f64.
+fn copy_tail(buf: &mut Vec<u8>, source_id: i32, detail: bool, sum: &Sum) {
+    let _ = writeln!(
+        buf,
+        "{}\t{}\t{}\t{}",
+        source_id,
+        i32::from(detail),
+        sum.value,
+        sum.n
+    );
+}
+
+/// The rollup rows by `COPY`, none of whose keys is stored.
+async fn copy(tx: &mut Transaction<'static, Postgres>, rows: &[(Key, Sum)]) -> Result<(), DbErr> {
+    let statement = format!("COPY {TABLE} ({COLUMNS}) FROM STDIN");
+    copy_lines(tx, &statement, rows, |buf, (k, s)| {
+        copy_text(buf, &k.scope);
+        let _ = write!(buf, "{}\t", k.year);
+        copy_text(buf, k.direction.as_str());
+        copy_text(buf, k.classification.as_str());
+        copy_text(buf, &k.product_key);
+        copy_text(buf, k.currency.as_str());
+        copy_tail(buf, k.source_id, k.detail, s);
+    })
+    .await
 }
 
 /// A stored period totals row, as [`TOTALS_COLUMNS`] lists them.
@@ -497,44 +515,21 @@ fn stored_code<T: std::str::FromStr>(table: &str, column: &str, text: &str) -> R
         .map_err(|_| DbErr::Custom(format!("{table}.{column} holds `{text}`")))
 }
 
-/// Period totals rows written by `COPY` into a table holding none of their
-/// keys.
+/// Period totals rows by `COPY`, none of whose keys is stored.
 async fn copy_totals(
     tx: &mut Transaction<'static, Postgres>,
     rows: &[(TotalsKey, Sum)],
 ) -> Result<(), DbErr> {
-    let mut stream = tx
-        .copy_in_raw(&format!(
-            "COPY {TOTALS_TABLE} ({TOTALS_COLUMNS}) FROM STDIN"
-        ))
-        .await
-        .map_err(db_err)?;
-    let mut buf: Vec<u8> = Vec::with_capacity(COPY_CHUNK + 256);
-    for (k, s) in rows {
-        copy_text(&mut buf, &k.scope);
+    let statement = format!("COPY {TOTALS_TABLE} ({TOTALS_COLUMNS}) FROM STDIN");
+    copy_lines(tx, &statement, rows, |buf, (k, s)| {
+        copy_text(buf, &k.scope);
         let _ = write!(buf, "{}\t{}\t", k.period_start, k.period_end);
-        copy_text(&mut buf, k.direction.as_str());
-        copy_text(&mut buf, k.classification.as_str());
-        copy_text(&mut buf, k.currency.as_str());
-        // `{}` prints the shortest text that reads back as the same f64.
-        let _ = writeln!(
-            buf,
-            "{}\t{}\t{}\t{}",
-            k.source_id,
-            i32::from(k.detail),
-            s.value,
-            s.n
-        );
-        if buf.len() >= COPY_CHUNK {
-            stream.send(buf.as_slice()).await.map_err(db_err)?;
-            buf.clear();
-        }
-    }
-    if !buf.is_empty() {
-        stream.send(buf.as_slice()).await.map_err(db_err)?;
-    }
-    stream.finish().await.map_err(db_err)?;
-    Ok(())
+        copy_text(buf, k.direction.as_str());
+        copy_text(buf, k.classification.as_str());
+        copy_text(buf, k.currency.as_str());
+        copy_tail(buf, k.source_id, k.detail, s);
+    })
+    .await
 }
 
 /// The rows added to the stored ones in one statement: they travel as ten
