@@ -6,7 +6,7 @@
 //! Within one source a repeated flow key cannot be stored at all: the unique
 //! index refuses it at import or mutation time with rule `DUPLICATE_FLOW`.
 
-use sea_orm::{DatabaseConnection, FromQueryResult, Statement};
+use sea_orm::{DatabaseConnection, DbBackend, FromQueryResult, Statement};
 use tradegraph_audit::{Finding, RuleCode, Severity};
 use tradegraph_domain::{Interval, Period, RegionLevel, YearMonth};
 
@@ -107,21 +107,93 @@ fn money(v: f64, currency: &str) -> String {
     format!("{}{grouped} {currency}", if v < 0.0 { "-" } else { "" })
 }
 
+/// One level of the hierarchy: its children and how they find their parent.
+struct Level {
+    /// The children's name in the finding ("municipalities").
+    children: &'static str,
+    /// Which flows are children (`f`).
+    child_filter: &'static str,
+    /// A child's parent code, computed from the child's row.
+    parent_expr: &'static str,
+    /// Which flows are parents (`p`), given the states' codes as an SQL
+    /// list: a list the region index reads directly, where a condition on
+    /// the code's length would read the whole table.
+    parent_filter: fn(&str) -> String,
+    /// A child of the parent `p`, in a form an index on the flow key can
+    /// range over (the parent's code and its successor bound a state's
+    /// municipalities, as in a coverage probe).
+    child_of_parent: &'static str,
+}
+
+const LEVELS: [Level; 2] = [
+    Level {
+        children: "municipalities",
+        child_filter: "LENGTH(f.region_code) = 5",
+        parent_expr: "SUBSTR(f.region_code, 1, 2)",
+        parent_filter: |states| format!("p.region_code IN ({states})"),
+        child_of_parent: "f.region_code > p.region_code AND f.region_code < (p.region_code || ':') \
+             AND SUBSTR(f.region_code, 1, 2) = p.region_code",
+    },
+    Level {
+        children: "states",
+        child_filter: "LENGTH(f.region_code) = 2 AND f.region_code <> '00'",
+        parent_expr: "CAST('00' AS TEXT)",
+        parent_filter: |_| "p.region_code = '00'".to_owned(),
+        child_of_parent: "p.region_code = '00'",
+    },
+];
+
 /// Children of one level whose sum exceeds their parent's row for the same
-/// key. `child_len` is the children's code length; the parent's code is the
-/// children's first `parent_len` characters (or `00` for the nation).
-fn hierarchy_sql(
-    scope: &DataScope,
-    child_filter: &str,
-    parent_expr: &str,
-    parent_filter: &str,
-) -> String {
+/// key.
+///
+/// Parents are few (the states' and the nation's own rows) and children
+/// many, so on PostgreSQL each parent sums its children through the flow
+/// key's index (`LATERAL`). Grouping every child first and joining the
+/// parents after reads the whole table, and the planner cannot tell from
+/// `LENGTH(region_code)` that parents are few: that form's statement took
+/// 3.2 s of a 4.6 s data audit at 5 million flows, whose whole audit took
+/// 0.34 s at 1 million. SQLite, which has no
+/// `LATERAL`, keeps that form: one pass over the children, probing an
+/// automatic index of the parents.
+fn hierarchy_sql(backend: DbBackend, scope: &DataScope, level: &Level, states: &str) -> String {
+    let Level {
+        child_filter,
+        parent_expr,
+        parent_filter,
+        child_of_parent,
+        ..
+    } = level;
     let keys = KEY.join(", ");
-    let join: Vec<String> = KEY.iter().map(|k| format!("p.{k} = c.{k}")).collect();
-    let join = join.join(" AND ");
-    let semi: Vec<String> = KEY.iter().map(|k| format!("p.{k} = f.{k}")).collect();
+    let same_key = |a: &str, b: &str| -> String {
+        KEY.iter()
+            .map(|k| format!("{a}.{k} = {b}.{k}"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    };
+    let (ps, cs) = (scope.conditions("p"), scope.conditions("f"));
+    let ids = "CAST(MIN(f.id) AS TEXT) || '..' || CAST(MAX(f.id) AS TEXT)";
+    let select = "SELECT p.id AS parent_id, p.region_code AS parent_code, p.value AS parent_value, \
+                  c.child_sum, c.children, c.child_ids, p.period_start, p.period_end, p.direction, \
+                  p.partner_iso3, p.classification, p.product_code, p.currency";
+    let parents = format!(
+        "WITH parents AS (SELECT * FROM flows p WHERE {}{ps})",
+        parent_filter(states)
+    );
+    if backend == DbBackend::Postgres {
+        return format!(
+            "{parents}
+             {select}
+             FROM parents p CROSS JOIN LATERAL (
+                SELECT SUM(f.value) AS child_sum, COUNT(*) AS children, {ids} AS child_ids
+                FROM flows f
+                WHERE {child_filter}{cs} AND {child_of_parent} AND {semi}) c
+             WHERE c.child_sum > p.value + 0.5
+             ORDER BY p.id",
+            semi = same_key("f", "p"),
+        );
+    }
     format!(
-        "WITH parents AS (SELECT * FROM flows p WHERE {parent_filter}{ps}),
+        "{parents},
          children AS (
             SELECT {parent_expr} AS parent_code, {keys}, SUM(f.value) AS child_sum, COUNT(*) AS children,
                    {ids} AS child_ids
@@ -129,16 +201,12 @@ fn hierarchy_sql(
             WHERE {child_filter}{cs} AND EXISTS (
                 SELECT 1 FROM parents p WHERE p.region_code = {parent_expr} AND {semi})
             GROUP BY {parent_expr}, {keys})
-         SELECT p.id AS parent_id, p.region_code AS parent_code, p.value AS parent_value, c.child_sum, c.children,
-                c.child_ids, p.period_start, p.period_end, p.direction, p.partner_iso3, p.classification,
-                p.product_code, p.currency
+         {select}
          FROM parents p JOIN children c ON p.region_code = c.parent_code AND {join}
          WHERE c.child_sum > p.value + 0.5
          ORDER BY p.id",
-        ps = scope.conditions("p"),
-        cs = scope.conditions("f"),
-        semi = semi.join(" AND "),
-        ids = "CAST(MIN(f.id) AS TEXT) || '..' || CAST(MAX(f.id) AS TEXT)",
+        semi = same_key("p", "f"),
+        join = same_key("p", "c"),
     )
 }
 
@@ -149,23 +217,22 @@ pub async fn hierarchy_sum(
     scope: &DataScope,
 ) -> StoreResult<Vec<FlowFinding>> {
     let backend = db.get_database_backend();
-    let levels = [
-        (
-            "municipalities",
-            "LENGTH(f.region_code) = 5",
-            "SUBSTR(f.region_code, 1, 2)",
-            "LENGTH(p.region_code) = 2 AND p.region_code <> '00'",
-        ),
-        (
-            "states",
-            "LENGTH(f.region_code) = 2 AND f.region_code <> '00'",
-            "CAST('00' AS TEXT)",
-            "p.region_code = '00'",
-        ),
-    ];
+    // Catalogue codes are digits (checked on load); the filter keeps the
+    // literal list safe whatever the catalogue holds.
+    let states: Vec<String> = catalog
+        .region_children(tradegraph_domain::codes::NATION)
+        .map(|r| r.code.as_str())
+        .filter(|c| c.bytes().all(|b| b.is_ascii_digit()))
+        .map(|c| format!("'{c}'"))
+        .collect();
+    if states.is_empty() {
+        return Ok(Vec::new());
+    }
+    let states = states.join(", ");
     let mut out = Vec::new();
-    for (children_name, child_filter, parent_expr, parent_filter) in levels {
-        let sql = hierarchy_sql(scope, child_filter, parent_expr, parent_filter);
+    for level in &LEVELS {
+        let children_name = level.children;
+        let sql = hierarchy_sql(backend, scope, level, &states);
         let rows = OverRow::find_by_statement(Statement::from_string(backend, sql))
             .all(db)
             .await?;

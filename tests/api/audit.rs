@@ -15,6 +15,7 @@ crate::on_both!(
     create_report_runs_the_rules_on_structured_claims,
     save_report_needs_the_token_and_stores_everything,
     hierarchy_sum_fires_when_municipalities_exceed_their_state,
+    hierarchy_sum_fires_when_states_exceed_the_nation,
     duplicate_flow_fires_when_sources_disagree,
     label_code_is_recorded_on_import,
     unknown_scope_is_bad_input,
@@ -390,6 +391,45 @@ async fn hierarchy_sum_fires_when_municipalities_exceed_their_state(app: TestApp
     assert!(
         msg.contains("146,000,000") && msg.contains("141,075,384"),
         "{msg}"
+    );
+}
+
+async fn hierarchy_sum_fires_when_states_exceed_the_nation(app: TestApp) {
+    // Baja California's row (Data México): 854239 to USA, 2024-01 =
+    // 141,075,384; the nation's own row for the key, first above it, then
+    // (on a new month) below it.
+    let nation = |month: &str, value: u64| {
+        format!("{HEADER}{month},EXPORT,00,USA,HS,854239,{value},USD,datamexico\n")
+    };
+    app.import(&nation("2024-01", 141_075_384)).await;
+    let quiet = app
+        .gql_admin(RUN, json!({ "s": { "period": "2024-01" } }))
+        .await;
+    assert_eq!(
+        quiet["data"]["runAudit"]["findingCount"],
+        json!(0),
+        "{quiet:#}"
+    );
+
+    app.import(&format!(
+        "{HEADER}2024-02,EXPORT,02,USA,HS,854239,300,USD,datamexico\n\
+         2024-02,EXPORT,26,USA,HS,854239,200,USD,datamexico\n\
+         2024-02,EXPORT,02001,USA,HS,854239,100,USD,datamexico\n\
+         2024-02,EXPORT,00,USA,HS,854239,400,USD,datamexico\n"
+    ))
+    .await;
+    let loud = app
+        .gql_admin(RUN, json!({ "s": { "period": "2024-02" } }))
+        .await;
+    let run = &loud["data"]["runAudit"];
+    assert_eq!(run["errorCount"], json!(1), "{loud:#}");
+    let findings = findings_of_run(&app, run).await;
+    assert_eq!(findings[0]["rule"], "HIERARCHY_SUM");
+    assert_eq!(findings[0]["regions"][0]["code"], "00");
+    let msg = findings[0]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("The 2 states") && msg.contains("500 USD") && msg.contains("400 USD"),
+        "the two states, not the municipality, against the nation: {msg}"
     );
 }
 
