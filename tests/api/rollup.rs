@@ -17,6 +17,7 @@ crate::on_both!(
     per_cell_pages_match_a_full_sort,
     the_rollup_answers_years,
     an_import_adds_what_a_refresh_would,
+    a_first_import_writes_the_sums_and_their_keys,
 );
 
 /// Flows in three states over two years, with the shapes a rollup can get
@@ -574,19 +575,88 @@ async fn an_import_adds_what_a_refresh_would(app: TestApp) {
         stored_2025 > 0.0 && added > stored_2025,
         "the third import must add more rows ({added}) than 2025 held ({stored_2025})"
     );
-    let imported = (rollup_rows(&app).await, totals_rows(&app).await);
+    assert_rows_are_a_refresh(&app, 100).await;
+}
+
+/// The rollup and the period totals row for row against a refresh from the
+/// flows; each holds at least `min_rows`.
+async fn assert_rows_are_a_refresh(app: &TestApp, min_rows: usize) {
+    let imported = (rollup_rows(app).await, totals_rows(app).await);
     let db = &app.state.db.conn;
     migration::rollup::refresh(db, None, None).await.unwrap();
     migration::rollup::refresh_totals(db, None, None)
         .await
         .unwrap();
-    let refreshed = (rollup_rows(&app).await, totals_rows(&app).await);
+    let refreshed = (rollup_rows(app).await, totals_rows(app).await);
     for (imported, refreshed) in [(&imported.0, &refreshed.0), (&imported.1, &refreshed.1)] {
-        assert!(imported.len() > 100, "rows: {}", imported.len());
+        assert!(imported.len() >= min_rows, "rows: {}", imported.len());
         assert_eq!(imported.len(), refreshed.len());
         for (a, b) in imported.iter().zip(refreshed) {
             assert_eq!((&a.0, a.2), (&b.0, b.2));
             assert!(close(a.1, b.1), "{a:?} vs {b:?}");
         }
+    }
+}
+
+/// A large import into an empty store writes the rollup and the period
+/// totals whole; on PostgreSQL their primary keys are set aside for it and
+/// built again after, as the flows' indexes are (`store::import::sums`).
+/// The keys must be back, with their columns, and the rows those a refresh
+/// gives.
+async fn a_first_import_writes_the_sums_and_their_keys(app: TestApp) {
+    let db = &app.state.db.conn;
+    for table in ["flows", "flow_rollup", "flow_totals"] {
+        db.execute_raw(Statement::from_string(
+            db.get_database_backend(),
+            format!("DELETE FROM {table}"),
+        ))
+        .await
+        .unwrap();
+    }
+    let catalog = app.state.catalog.snapshot();
+    let report = tradegraph::store::import::import(
+        db,
+        &catalog,
+        dataset().as_bytes(),
+        tradegraph::store::import::ImportOptions {
+            skip_invalid: false,
+            size_hint: Some(1 << 30),
+        },
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(report.committed, "{report:?}");
+    assert_rows_are_a_refresh(&app, 50).await;
+    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        return;
+    }
+    for (table, key) in [
+        (
+            "flow_rollup",
+            "PRIMARY KEY (scope_code, year, direction, product_key, classification, currency, source_id, detail)",
+        ),
+        (
+            "flow_totals",
+            "PRIMARY KEY (scope_code, direction, period_start, period_end, classification, currency, source_id, detail)",
+        ),
+    ] {
+        let row = db
+            .query_one_raw(Statement::from_string(
+                sea_orm::DbBackend::Postgres,
+                format!(
+                    "SELECT k.conname AS name, pg_get_constraintdef(k.oid) AS def FROM pg_constraint k \
+                     WHERE k.conrelid = '{table}'::regclass AND k.contype = 'p'"
+                ),
+            ))
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{table} has no primary key after the import"));
+        let name: String = row.try_get("", "name").unwrap();
+        let def: String = row.try_get("", "def").unwrap();
+        assert_eq!(
+            (name.as_str(), def.as_str()),
+            (format!("{table}_pkey").as_str(), key)
+        );
     }
 }

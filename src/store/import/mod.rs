@@ -231,14 +231,15 @@ async fn write_all<R: Read>(
     );
     restore_indexes(txn, &set_aside).await?;
     let started = std::time::Instant::now();
-    let merged = sums.merge(txn).await?;
+    let bulk = !set_aside.is_empty();
+    let merged = sums.merge(txn, bulk).await?;
     info!(
         rows = merged,
         seconds = started.elapsed().as_secs_f64(),
         "yearly rollup updated"
     );
     let started = std::time::Instant::now();
-    let merged = sums.merge_totals(txn).await?;
+    let merged = sums.merge_totals(txn, bulk).await?;
     info!(
         rows = merged,
         seconds = started.elapsed().as_secs_f64(),

@@ -73,6 +73,12 @@ const SQLITE_ROWS: usize = 3_000;
 
 const COLUMNS: &str = "scope_code, year, direction, classification, product_key, currency, source_id, detail, value, n";
 const TOTALS_COLUMNS: &str = "scope_code, period_start, period_end, direction, classification, currency, source_id, detail, value, n";
+/// The rollup's primary key, as migration 3 declares it.
+const KEY_COLUMNS: &str =
+    "scope_code, year, direction, product_key, classification, currency, source_id, detail";
+/// The period totals' primary key, as migration 5 declares it.
+const TOTALS_KEY_COLUMNS: &str =
+    "scope_code, direction, period_start, period_end, classification, currency, source_id, detail";
 const CONFLICT: &str = "ON CONFLICT (scope_code, year, direction, product_key, classification, \
      currency, source_id, detail) DO UPDATE SET value = flow_rollup.value + excluded.value, \
      n = flow_rollup.n + excluded.n";
@@ -152,7 +158,7 @@ impl Sums {
     /// a million-row import. Otherwise the sums are upserted onto the stored
     /// rows. The table is locked against other writers first, so what was
     /// read holds until commit.
-    pub async fn merge(&self, txn: &mut Txn) -> Result<usize, DbErr> {
+    pub async fn merge(&self, txn: &mut Txn, bulk: bool) -> Result<usize, DbErr> {
         let mut rows = self.rows();
         if rows.is_empty() {
             return Ok(0);
@@ -182,7 +188,7 @@ impl Sums {
         }
         let rows = sorted(rows);
         match txn {
-            Txn::Postgres(tx) if rewrite => copy(tx, &rows).await?,
+            Txn::Postgres(tx) if rewrite => copy(tx, &rows, bulk).await?,
             Txn::Postgres(tx) => upsert_arrays(tx, &rows).await?,
             Txn::Sqlite(tx) => {
                 for chunk in rows.chunks(SQLITE_ROWS) {
@@ -222,7 +228,7 @@ impl Sums {
     /// otherwise the new rows are upserted (in one statement on
     /// PostgreSQL). On PostgreSQL the table is locked against other writers
     /// first, so what was read holds until commit.
-    pub async fn merge_totals(&self, txn: &mut Txn) -> Result<usize, DbErr> {
+    pub async fn merge_totals(&self, txn: &mut Txn, bulk: bool) -> Result<usize, DbErr> {
         // Each region's rows in every scope it counts in.
         let mut rows: HashMap<TotalsKey, Sum> = HashMap::with_capacity(self.totals.len() + 8_192);
         for (key, sum) in &self.totals {
@@ -284,13 +290,12 @@ impl Sums {
             String::new()
         } else {
             format!(
-                "ON CONFLICT (scope_code, direction, period_start, period_end, classification, \
-                 currency, source_id, detail) DO UPDATE SET value = {TOTALS_TABLE}.value + excluded.value, \
-                 n = {TOTALS_TABLE}.n + excluded.n"
+                "ON CONFLICT ({TOTALS_KEY_COLUMNS}) DO UPDATE SET \
+                 value = {TOTALS_TABLE}.value + excluded.value, n = {TOTALS_TABLE}.n + excluded.n"
             )
         };
         match txn {
-            Txn::Postgres(tx) if rewrite => copy_totals(tx, &rows).await?,
+            Txn::Postgres(tx) if rewrite => copy_totals(tx, &rows, bulk).await?,
             Txn::Postgres(tx) => {
                 let sql = format!(
                     "INSERT INTO {TOTALS_TABLE} ({TOTALS_COLUMNS}) SELECT * FROM unnest(\
@@ -449,6 +454,51 @@ async fn copy_lines<T>(
     Ok(())
 }
 
+/// Rows copied into `table` (none of whose keys it holds) by `COPY`. In a
+/// bulk import (`bulk`, the flows' indexes set aside too) that holds no
+/// fewer rows than the table, its primary key is set aside and built again
+/// after, one sorted build instead of a lookup per row: in psql at scale 1,
+/// the rollup's 279,282 rows took 0.94 s with the key, and 0.27 s without
+/// it plus 0.20 s to build it; the period totals' 231,956 rows 1.04 s, and
+/// 0.37 s plus 0.23 s. `ALTER TABLE` locks the table until commit, readers
+/// too, as the flows' dropped indexes do.
+async fn copy_keyed<T>(
+    tx: &mut Transaction<'static, Postgres>,
+    (table, columns, key): (&str, &str, &str),
+    bulk: bool,
+    rows: &[T],
+    line: impl Fn(&mut Vec<u8>, &T),
+) -> Result<(), DbErr> {
+    let aside = bulk && {
+        let (stored,): (i64,) =
+            sqlx::query_as(AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+                .fetch_one(&mut **tx)
+                .await
+                .map_err(db_err)?;
+        u64::try_from(stored).unwrap_or(u64::MAX) <= rows.len() as u64
+    };
+    let constraint = format!("{table}_pkey");
+    if aside {
+        sqlx::query(AssertSqlSafe(format!(
+            "ALTER TABLE {table} DROP CONSTRAINT {constraint}"
+        )))
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    }
+    let statement = format!("COPY {table} ({columns}) FROM STDIN");
+    copy_lines(tx, &statement, rows, line).await?;
+    if aside {
+        sqlx::query(AssertSqlSafe(format!(
+            "ALTER TABLE {table} ADD CONSTRAINT {constraint} PRIMARY KEY ({key})"
+        )))
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    }
+    Ok(())
+}
+
 /// A row's `source_id`, `detail`, value and count, the last four columns of
 /// both tables, ending its `COPY` line. `{}` prints the shortest text that
 /// reads back as the same f64.
@@ -464,17 +514,26 @@ fn copy_tail(buf: &mut Vec<u8>, source_id: i32, detail: bool, sum: &Sum) {
 }
 
 /// The rollup rows by `COPY`, none of whose keys is stored.
-async fn copy(tx: &mut Transaction<'static, Postgres>, rows: &[(Key, Sum)]) -> Result<(), DbErr> {
-    let statement = format!("COPY {TABLE} ({COLUMNS}) FROM STDIN");
-    copy_lines(tx, &statement, rows, |buf, (k, s)| {
-        copy_text(buf, &k.scope);
-        let _ = write!(buf, "{}\t", k.year);
-        copy_text(buf, k.direction.as_str());
-        copy_text(buf, k.classification.as_str());
-        copy_text(buf, &k.product_key);
-        copy_text(buf, k.currency.as_str());
-        copy_tail(buf, k.source_id, k.detail, s);
-    })
+async fn copy(
+    tx: &mut Transaction<'static, Postgres>,
+    rows: &[(Key, Sum)],
+    bulk: bool,
+) -> Result<(), DbErr> {
+    copy_keyed(
+        tx,
+        (TABLE, COLUMNS, KEY_COLUMNS),
+        bulk,
+        rows,
+        |buf, (k, s)| {
+            copy_text(buf, &k.scope);
+            let _ = write!(buf, "{}\t", k.year);
+            copy_text(buf, k.direction.as_str());
+            copy_text(buf, k.classification.as_str());
+            copy_text(buf, &k.product_key);
+            copy_text(buf, k.currency.as_str());
+            copy_tail(buf, k.source_id, k.detail, s);
+        },
+    )
     .await
 }
 
@@ -519,9 +578,10 @@ fn stored_code<T: std::str::FromStr>(table: &str, column: &str, text: &str) -> R
 async fn copy_totals(
     tx: &mut Transaction<'static, Postgres>,
     rows: &[(TotalsKey, Sum)],
+    bulk: bool,
 ) -> Result<(), DbErr> {
-    let statement = format!("COPY {TOTALS_TABLE} ({TOTALS_COLUMNS}) FROM STDIN");
-    copy_lines(tx, &statement, rows, |buf, (k, s)| {
+    let table = (TOTALS_TABLE, TOTALS_COLUMNS, TOTALS_KEY_COLUMNS);
+    copy_keyed(tx, table, bulk, rows, |buf, (k, s)| {
         copy_text(buf, &k.scope);
         let _ = write!(buf, "{}\t{}\t", k.period_start, k.period_end);
         copy_text(buf, k.direction.as_str());
