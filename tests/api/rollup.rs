@@ -521,7 +521,6 @@ async fn keyed_rows(app: &TestApp, sql: &str) -> Vec<(String, f64, i64)> {
 /// the third's rows outnumber that year's, which are rewritten with them.
 async fn an_import_adds_what_a_refresh_would(app: TestApp) {
     app.import(&dataset()).await;
-    let catalog = app.state.catalog.snapshot();
     let mut bulk = String::from(HEADER);
     let products = ["854231", "854239", "870899", "020110"];
     for (i, region) in ["02004", "19039", "00", "14039"].iter().enumerate() {
@@ -534,19 +533,7 @@ async fn an_import_adds_what_a_refresh_would(app: TestApp) {
         }
     }
     bulk.push_str("2025,EXPORT,02004,WLD,HS,TOTAL,5,MXN,a-new-source\n");
-    let report = tradegraph::store::import::import(
-        &app.state.db.conn,
-        &catalog,
-        bulk.as_bytes(),
-        tradegraph::store::import::ImportOptions {
-            skip_invalid: false,
-            size_hint: Some(1 << 30),
-        },
-        |_| {},
-    )
-    .await
-    .unwrap();
-    assert!(report.committed, "{report:?}");
+    bulk_import(&app, &bulk).await;
     // A third import onto that new year, adding more rollup rows than the
     // year holds: the stored rows are taken out, added to and written back
     // with the new ones. Its imports of 02004's 854231 share their rollup
@@ -576,6 +563,25 @@ async fn an_import_adds_what_a_refresh_would(app: TestApp) {
         "the third import must add more rows ({added}) than 2025 held ({stored_2025})"
     );
     assert_rows_are_a_refresh(&app, 100).await;
+}
+
+/// Imports `csv` as a large file would be (the flows' indexes set aside),
+/// whatever its size.
+async fn bulk_import(app: &TestApp, csv: &str) {
+    let catalog = app.state.catalog.snapshot();
+    let report = tradegraph::store::import::import(
+        &app.state.db.conn,
+        &catalog,
+        csv.as_bytes(),
+        tradegraph::store::import::ImportOptions {
+            skip_invalid: false,
+            size_hint: Some(1 << 30),
+        },
+        |_| {},
+    )
+    .await
+    .unwrap();
+    assert!(report.committed, "{report:?}");
 }
 
 /// The rollup and the period totals row for row against a refresh from the
@@ -613,20 +619,7 @@ async fn a_first_import_writes_the_sums_and_their_keys(app: TestApp) {
         .await
         .unwrap();
     }
-    let catalog = app.state.catalog.snapshot();
-    let report = tradegraph::store::import::import(
-        db,
-        &catalog,
-        dataset().as_bytes(),
-        tradegraph::store::import::ImportOptions {
-            skip_invalid: false,
-            size_hint: Some(1 << 30),
-        },
-        |_| {},
-    )
-    .await
-    .unwrap();
-    assert!(report.committed, "{report:?}");
+    bulk_import(&app, &dataset()).await;
     assert_rows_are_a_refresh(&app, 50).await;
     if db.get_database_backend() != sea_orm::DbBackend::Postgres {
         return;

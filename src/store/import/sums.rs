@@ -168,24 +168,8 @@ impl Sums {
             txn.execute(&format!("LOCK TABLE {TABLE} IN SHARE ROW EXCLUSIVE MODE"))
                 .await?;
         }
-        let stored = txn
-            .fetch_i64(&format!(
-                "SELECT COUNT(*) FROM {TABLE} WHERE year IN ({years})"
-            ))
-            .await?
-            .unwrap_or(0);
-        let rewrite = u64::try_from(stored).unwrap_or(u64::MAX) <= rows.len() as u64;
-        if rewrite && stored > 0 {
-            let taken: Vec<StoredRow> = txn
-                .fetch_all(&format!(
-                    "DELETE FROM {TABLE} WHERE year IN ({years}) RETURNING {COLUMNS}"
-                ))
-                .await?;
-            for row in taken {
-                let (key, sum) = stored_cell(row)?;
-                rows.entry(key).or_default().add(sum);
-            }
-        }
+        let in_years = format!("year IN ({years})");
+        let rewrite = take_stored(txn, (TABLE, COLUMNS, &in_years), &mut rows, stored_cell).await?;
         let rows = sorted(rows);
         match txn {
             Txn::Postgres(tx) if rewrite => copy(tx, &rows, bulk).await?,
@@ -257,24 +241,8 @@ impl Sums {
             .collect::<Vec<_>>()
             .join(",");
         let in_years = format!("period_start / 100 IN ({years})");
-        let stored = txn
-            .fetch_i64(&format!(
-                "SELECT COUNT(*) FROM {TOTALS_TABLE} WHERE {in_years}"
-            ))
-            .await?
-            .unwrap_or(0);
-        let rewrite = u64::try_from(stored).unwrap_or(u64::MAX) <= rows.len() as u64;
-        if rewrite && stored > 0 {
-            let taken: Vec<StoredTotalsRow> = txn
-                .fetch_all(&format!(
-                    "DELETE FROM {TOTALS_TABLE} WHERE {in_years} RETURNING {TOTALS_COLUMNS}"
-                ))
-                .await?;
-            for row in taken {
-                let (key, sum) = stored_totals(row)?;
-                rows.entry(key).or_default().add(sum);
-            }
-        }
+        let table = (TOTALS_TABLE, TOTALS_COLUMNS, in_years.as_str());
+        let rewrite = take_stored(txn, table, &mut rows, stored_totals).await?;
         let mut rows: Vec<(TotalsKey, Sum)> = rows.into_iter().collect();
         // In the primary key's order, which the index fills fastest.
         rows.sort_unstable_by(|(a, _), (b, _)| {
@@ -349,6 +317,43 @@ impl Sums {
         }
         Ok(rows.len())
     }
+}
+
+/// Whether `rows` are to be written back whole, with no conflict to check:
+/// when `table` holds no more rows matching `filter` (the import's years)
+/// than `rows`, those are taken out (`DELETE … RETURNING`) and added to
+/// `rows` by `parse`. Otherwise nothing is taken, and the rows are to be
+/// upserted onto the stored ones.
+async fn take_stored<K, R>(
+    txn: &mut Txn,
+    (table, columns, filter): (&str, &str, &str),
+    rows: &mut HashMap<K, Sum>,
+    parse: fn(R) -> Result<(K, Sum), DbErr>,
+) -> Result<bool, DbErr>
+where
+    K: Eq + std::hash::Hash,
+    R: for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + Send
+        + Unpin,
+{
+    let stored = txn
+        .fetch_i64(&format!("SELECT COUNT(*) FROM {table} WHERE {filter}"))
+        .await?
+        .unwrap_or(0);
+    let rewrite = u64::try_from(stored).unwrap_or(u64::MAX) <= rows.len() as u64;
+    if rewrite && stored > 0 {
+        let taken: Vec<R> = txn
+            .fetch_all(&format!(
+                "DELETE FROM {table} WHERE {filter} RETURNING {columns}"
+            ))
+            .await?;
+        for row in taken {
+            let (key, sum) = parse(row)?;
+            rows.entry(key).or_default().add(sum);
+        }
+    }
+    Ok(rewrite)
 }
 
 /// The years of `rows`, as an SQL list.
@@ -479,24 +484,27 @@ async fn copy_keyed<T>(
     };
     let constraint = format!("{table}_pkey");
     if aside {
-        sqlx::query(AssertSqlSafe(format!(
-            "ALTER TABLE {table} DROP CONSTRAINT {constraint}"
-        )))
-        .execute(&mut **tx)
-        .await
-        .map_err(db_err)?;
+        alter(tx, table, &format!("DROP CONSTRAINT {constraint}")).await?;
     }
     let statement = format!("COPY {table} ({columns}) FROM STDIN");
     copy_lines(tx, &statement, rows, line).await?;
     if aside {
-        sqlx::query(AssertSqlSafe(format!(
-            "ALTER TABLE {table} ADD CONSTRAINT {constraint} PRIMARY KEY ({key})"
-        )))
-        .execute(&mut **tx)
-        .await
-        .map_err(db_err)?;
+        let add = format!("ADD CONSTRAINT {constraint} PRIMARY KEY ({key})");
+        alter(tx, table, &add).await?;
     }
     Ok(())
+}
+
+async fn alter(
+    tx: &mut Transaction<'static, Postgres>,
+    table: &str,
+    change: &str,
+) -> Result<(), DbErr> {
+    sqlx::query(AssertSqlSafe(format!("ALTER TABLE {table} {change}")))
+        .execute(&mut **tx)
+        .await
+        .map(|_| ())
+        .map_err(db_err)
 }
 
 /// A row's `source_id`, `detail`, value and count, the last four columns of
