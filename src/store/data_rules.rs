@@ -152,9 +152,8 @@ const LEVELS: [Level; 2] = [
 /// parents after reads the whole table, and the planner cannot tell from
 /// `LENGTH(region_code)` that parents are few: that form's statement took
 /// 3.2 s of a 4.6 s data audit at 5 million flows, whose whole audit took
-/// 0.34 s at 1 million. SQLite, which has no
-/// `LATERAL`, keeps that form: one pass over the children, probing an
-/// automatic index of the parents.
+/// 0.34 s at 1 million. SQLite, which has no `LATERAL`, keeps that form:
+/// one pass over the children, probing an automatic index of the parents.
 fn hierarchy_sql(backend: DbBackend, scope: &DataScope, level: &Level, states: &str) -> String {
     let Level {
         child_filter,
@@ -217,8 +216,8 @@ pub async fn hierarchy_sum(
     scope: &DataScope,
 ) -> StoreResult<Vec<FlowFinding>> {
     let backend = db.get_database_backend();
-    // Catalogue codes are digits (checked on load); the filter keeps the
-    // literal list safe whatever the catalogue holds.
+    // The states' codes go into the statement as literals: only codes of
+    // digits, whatever the catalogue holds.
     let states: Vec<String> = catalog
         .region_children(tradegraph_domain::codes::NATION)
         .map(|r| r.code.as_str())
