@@ -348,6 +348,27 @@ async fn findings_of_run(app: &TestApp, run: &Value) -> Vec<Value> {
         .collect()
 }
 
+/// A data audit over `scope` that finds nothing (`why` says why it must not).
+async fn assert_quiet(app: &TestApp, scope: Value, why: &str) {
+    let quiet = app.gql_admin(RUN, json!({ "s": scope })).await;
+    assert_eq!(
+        quiet["data"]["runAudit"]["findingCount"],
+        json!(0),
+        "{why}: {quiet:#}"
+    );
+}
+
+/// A data audit over `scope` that finds one error, a HIERARCHY_SUM; its
+/// findings.
+async fn one_hierarchy_error(app: &TestApp, scope: Value) -> Vec<Value> {
+    let loud = app.gql_admin(RUN, json!({ "s": scope })).await;
+    let run = &loud["data"]["runAudit"];
+    assert_eq!(run["errorCount"], json!(1), "{loud:#}");
+    let findings = findings_of_run(app, run).await;
+    assert_eq!(findings[0]["rule"], "HIERARCHY_SUM");
+    findings
+}
+
 async fn hierarchy_sum_fires_when_municipalities_exceed_their_state(app: TestApp) {
     // The state's row (Data México): 854239 to USA, 2024-01 = 141,075,384.
     let rows = |a: u64, b: u64| {
@@ -356,17 +377,12 @@ async fn hierarchy_sum_fires_when_municipalities_exceed_their_state(app: TestApp
         )
     };
     app.import(&rows(100_000_000, 41_000_000)).await;
-    let quiet = app
-        .gql_admin(
-            RUN,
-            json!({ "s": { "regionCode": "02", "period": "2024-01" } }),
-        )
-        .await;
-    assert_eq!(
-        quiet["data"]["runAudit"]["findingCount"],
-        json!(0),
-        "141.0 M under 141.08 M: {quiet:#}"
-    );
+    assert_quiet(
+        &app,
+        json!({ "regionCode": "02", "period": "2024-01" }),
+        "141.0 M under 141.08 M",
+    )
+    .await;
 
     let app2 = app; // same database: raise Tijuana above the state's figure
     app2.gql_admin(
@@ -374,13 +390,7 @@ async fn hierarchy_sum_fires_when_municipalities_exceed_their_state(app: TestApp
         json!({ "c": format!("{HEADER}2024-01,EXPORT,02001,USA,HS,854239,5000000,USD,datamexico\n") }),
     )
     .await;
-    let loud = app2
-        .gql_admin(RUN, json!({ "s": { "regionCode": "02" } }))
-        .await;
-    let run = &loud["data"]["runAudit"];
-    assert_eq!(run["errorCount"], json!(1), "{loud:#}");
-    let findings = findings_of_run(&app2, run).await;
-    assert_eq!(findings[0]["rule"], "HIERARCHY_SUM");
+    let findings = one_hierarchy_error(&app2, json!({ "regionCode": "02" })).await;
     assert_eq!(findings[0]["regions"][0]["code"], "02");
     assert_eq!(
         findings[0]["flowIds"].as_array().unwrap().len(),
@@ -396,20 +406,13 @@ async fn hierarchy_sum_fires_when_municipalities_exceed_their_state(app: TestApp
 
 async fn hierarchy_sum_fires_when_states_exceed_the_nation(app: TestApp) {
     // Baja California's row (Data México): 854239 to USA, 2024-01 =
-    // 141,075,384; the nation's own row for the key, first above it, then
-    // (on a new month) below it.
-    let nation = |month: &str, value: u64| {
-        format!("{HEADER}{month},EXPORT,00,USA,HS,854239,{value},USD,datamexico\n")
-    };
-    app.import(&nation("2024-01", 141_075_384)).await;
-    let quiet = app
-        .gql_admin(RUN, json!({ "s": { "period": "2024-01" } }))
-        .await;
-    assert_eq!(
-        quiet["data"]["runAudit"]["findingCount"],
-        json!(0),
-        "{quiet:#}"
-    );
+    // 141,075,384. The nation's own row for that key equals it; on a new
+    // month, two states add up to more than the nation's row.
+    app.import(&format!(
+        "{HEADER}2024-01,EXPORT,00,USA,HS,854239,141075384,USD,datamexico\n"
+    ))
+    .await;
+    assert_quiet(&app, json!({ "period": "2024-01" }), "equal to the state").await;
 
     app.import(&format!(
         "{HEADER}2024-02,EXPORT,02,USA,HS,854239,300,USD,datamexico\n\
@@ -418,13 +421,7 @@ async fn hierarchy_sum_fires_when_states_exceed_the_nation(app: TestApp) {
          2024-02,EXPORT,00,USA,HS,854239,400,USD,datamexico\n"
     ))
     .await;
-    let loud = app
-        .gql_admin(RUN, json!({ "s": { "period": "2024-02" } }))
-        .await;
-    let run = &loud["data"]["runAudit"];
-    assert_eq!(run["errorCount"], json!(1), "{loud:#}");
-    let findings = findings_of_run(&app, run).await;
-    assert_eq!(findings[0]["rule"], "HIERARCHY_SUM");
+    let findings = one_hierarchy_error(&app, json!({ "period": "2024-02" })).await;
     assert_eq!(findings[0]["regions"][0]["code"], "00");
     let msg = findings[0]["message"].as_str().unwrap();
     assert!(
@@ -436,14 +433,12 @@ async fn hierarchy_sum_fires_when_states_exceed_the_nation(app: TestApp) {
 async fn duplicate_flow_fires_when_sources_disagree(app: TestApp) {
     let same = format!("{HEADER}2024-01,EXPORT,02,USA,HS,854239,141075384,USD,manual\n");
     app.import(&same).await;
-    let quiet = app
-        .gql_admin(RUN, json!({ "s": { "period": "2024-01" } }))
-        .await;
-    assert_eq!(
-        quiet["data"]["runAudit"]["findingCount"],
-        json!(0),
-        "same value from two sources: {quiet:#}"
-    );
+    assert_quiet(
+        &app,
+        json!({ "period": "2024-01" }),
+        "same value from two sources",
+    )
+    .await;
     let other = format!(
         "{HEADER}2024-01,EXPORT,02,USA,HS,854231,999,USD,manual\n2024-01,EXPORT,02,USA,HS,854231,1999,USD,synthetic\n"
     );

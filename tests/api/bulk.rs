@@ -7,7 +7,7 @@ use sea_orm::{ConnectionTrait, Statement};
 use serde_json::json;
 use tradegraph::store::import::{self, ImportOptions};
 
-use crate::helpers::TestApp;
+use crate::helpers::{LARGE, TestApp};
 use tradegraph_ingest::HEADER;
 
 crate::on_both!(
@@ -15,12 +15,6 @@ crate::on_both!(
     bulk_import_refuses_a_stored_key_and_writes_nothing,
     the_flow_key_migration_goes_down_and_up_again,
 );
-
-/// Pretends the file holds millions of rows.
-const LARGE: ImportOptions = ImportOptions {
-    skip_invalid: false,
-    size_hint: Some(1 << 30),
-};
 
 /// The `name` column of one catalogue query per backend.
 async fn names(app: &TestApp, postgres: &str, sqlite: &str) -> Vec<String> {
@@ -89,17 +83,7 @@ async fn bulk_import_rebuilds_every_index(app: TestApp) {
     assert_eq!(keys.len(), 1, "the source key: {keys:?}");
     let count = flow_count(&app).await;
     let state_count = state_flows(&app).await;
-    let catalog = app.state.catalog.snapshot();
-    let report = import::import(
-        &app.state.db.conn,
-        &catalog,
-        rows("02004", 12).as_bytes(),
-        LARGE,
-        |_| {},
-    )
-    .await
-    .unwrap();
-    assert!(report.committed, "{report:?}");
+    app.bulk_import(&rows("02004", 12)).await;
     assert_eq!(flow_indexes(&app).await, before);
     assert_eq!(
         flow_foreign_keys(&app).await,

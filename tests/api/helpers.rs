@@ -7,6 +7,14 @@ use tradegraph::startup::{Application, Config};
 
 pub const TOKEN: &str = "test-admin-token";
 
+/// Import options that make the store treat any file as a large one (the
+/// flows' indexes set aside and rebuilt), whatever its size.
+pub const LARGE: tradegraph::store::import::ImportOptions =
+    tradegraph::store::import::ImportOptions {
+        skip_invalid: false,
+        size_hint: Some(1 << 30),
+    };
+
 #[derive(Clone, Copy, Debug)]
 pub enum Backend {
     Sqlite,
@@ -143,6 +151,22 @@ impl TestApp {
             "import failed: {body:#}"
         );
         body["data"]["importFlows"].clone()
+    }
+
+    /// Imports `csv` through the store as a large file ([`LARGE`]) and
+    /// expects it committed.
+    pub async fn bulk_import(&self, csv: &str) {
+        let catalog = self.state.catalog.snapshot();
+        let report = tradegraph::store::import::import(
+            &self.state.db.conn,
+            &catalog,
+            csv.as_bytes(),
+            LARGE,
+            |_| {},
+        )
+        .await
+        .unwrap();
+        assert!(report.committed, "{report:?}");
     }
 }
 

@@ -533,7 +533,7 @@ async fn an_import_adds_what_a_refresh_would(app: TestApp) {
         }
     }
     bulk.push_str("2025,EXPORT,02004,WLD,HS,TOTAL,5,MXN,a-new-source\n");
-    bulk_import(&app, &bulk).await;
+    app.bulk_import(&bulk).await;
     // A third import onto that new year, adding more rollup rows than the
     // year holds: the stored rows are taken out, added to and written back
     // with the new ones. Its imports of 02004's 854231 share their rollup
@@ -563,25 +563,6 @@ async fn an_import_adds_what_a_refresh_would(app: TestApp) {
         "the third import must add more rows ({added}) than 2025 held ({stored_2025})"
     );
     assert_rows_are_a_refresh(&app, 100).await;
-}
-
-/// Imports `csv` as a large file would be (the flows' indexes set aside),
-/// whatever its size.
-async fn bulk_import(app: &TestApp, csv: &str) {
-    let catalog = app.state.catalog.snapshot();
-    let report = tradegraph::store::import::import(
-        &app.state.db.conn,
-        &catalog,
-        csv.as_bytes(),
-        tradegraph::store::import::ImportOptions {
-            skip_invalid: false,
-            size_hint: Some(1 << 30),
-        },
-        |_| {},
-    )
-    .await
-    .unwrap();
-    assert!(report.committed, "{report:?}");
 }
 
 /// The rollup and the period totals row for row against a refresh from the
@@ -619,7 +600,7 @@ async fn a_first_import_writes_the_sums_and_their_keys(app: TestApp) {
         .await
         .unwrap();
     }
-    bulk_import(&app, &dataset()).await;
+    app.bulk_import(&dataset()).await;
     assert_rows_are_a_refresh(&app, 50).await;
     if db.get_database_backend() != sea_orm::DbBackend::Postgres {
         return;

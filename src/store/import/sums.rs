@@ -79,9 +79,14 @@ const KEY_COLUMNS: &str =
 /// The period totals' primary key, as migration 5 declares it.
 const TOTALS_KEY_COLUMNS: &str =
     "scope_code, direction, period_start, period_end, classification, currency, source_id, detail";
-const CONFLICT: &str = "ON CONFLICT (scope_code, year, direction, product_key, classification, \
-     currency, source_id, detail) DO UPDATE SET value = flow_rollup.value + excluded.value, \
-     n = flow_rollup.n + excluded.n";
+
+/// The upsert's clause for `table` keyed by `key`: sums and counts add up.
+fn add_on_conflict(table: &str, key: &str) -> String {
+    format!(
+        "ON CONFLICT ({key}) DO UPDATE SET value = {table}.value + excluded.value, \
+         n = {table}.n + excluded.n"
+    )
+}
 
 impl Sums {
     pub fn add(&mut self, r: &FlowRecord, source_id: i32) {
@@ -175,9 +180,13 @@ impl Sums {
             Txn::Postgres(tx) if rewrite => copy(tx, &rows, bulk).await?,
             Txn::Postgres(tx) => upsert_arrays(tx, &rows).await?,
             Txn::Sqlite(tx) => {
+                let conflict = if rewrite {
+                    String::new()
+                } else {
+                    add_on_conflict(TABLE, KEY_COLUMNS)
+                };
                 for chunk in rows.chunks(SQLITE_ROWS) {
                     let values = vec!["(?,?,?,?,?,?,?,?,?,?)"; chunk.len()].join(",");
-                    let conflict = if rewrite { "" } else { CONFLICT };
                     let sql = format!("INSERT INTO {TABLE} ({COLUMNS}) VALUES {values} {conflict}");
                     let mut query = sqlx::query(AssertSqlSafe(sql));
                     for (k, s) in chunk {
@@ -257,10 +266,7 @@ impl Sums {
         let conflict = if rewrite {
             String::new()
         } else {
-            format!(
-                "ON CONFLICT ({TOTALS_KEY_COLUMNS}) DO UPDATE SET \
-                 value = {TOTALS_TABLE}.value + excluded.value, n = {TOTALS_TABLE}.n + excluded.n"
-            )
+            add_on_conflict(TOTALS_TABLE, TOTALS_KEY_COLUMNS)
         };
         match txn {
             Txn::Postgres(tx) if rewrite => copy_totals(tx, &rows, bulk).await?,
@@ -609,7 +615,8 @@ async fn upsert_arrays(
     let sql = format!(
         "INSERT INTO {TABLE} ({COLUMNS}) SELECT * FROM unnest(\
          $1::text[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], \
-         $7::int4[], $8::int4[], $9::float8[], $10::int8[]) {CONFLICT}"
+         $7::int4[], $8::int4[], $9::float8[], $10::int8[]) {}",
+        add_on_conflict(TABLE, KEY_COLUMNS)
     );
     let column =
         |f: &dyn Fn(&(Key, Sum)) -> String| -> Vec<String> { rows.iter().map(f).collect() };
