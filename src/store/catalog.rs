@@ -7,7 +7,6 @@
 //! reloads when it changes, so several replicas over one database stay
 //! consistent without a statement per request.
 
-use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use entity::{meta, partner, product, region, source};
@@ -65,20 +64,45 @@ pub struct Source {
     pub synthetic: bool,
 }
 
-type ProductKey = (Classification, String);
+/// Indexes keyed by code, hashed with foldhash: an import looks up a
+/// region, a partner and a product for every row it reads, and a query
+/// resolves every flow's product and partner here.
+type ByCode<T> = foldhash::HashMap<String, T>;
+
+/// A [`ByCode`] index per classification, so that a product is looked up
+/// by `&str` with no key to build.
+#[derive(Default)]
+struct ByProduct<T>(foldhash::HashMap<Classification, ByCode<T>>);
+
+impl<T> ByProduct<T> {
+    fn get(&self, classification: Classification, code: &str) -> Option<&T> {
+        self.0.get(&classification)?.get(code)
+    }
+
+    fn entry(&mut self, classification: Classification, code: String) -> &mut T
+    where
+        T: Default,
+    {
+        self.0
+            .entry(classification)
+            .or_default()
+            .entry(code)
+            .or_default()
+    }
+}
 
 /// One consistent snapshot of every catalogue.
 #[derive(Default)]
 pub struct Catalog {
     pub version: String,
     regions: Vec<Arc<Region>>,
-    region_index: HashMap<String, usize>,
-    region_children: HashMap<String, Vec<usize>>,
+    region_index: ByCode<usize>,
+    region_children: ByCode<Vec<usize>>,
     partners: Vec<Arc<Partner>>,
-    partner_index: HashMap<String, usize>,
+    partner_index: ByCode<usize>,
     products: Vec<Arc<Product>>,
-    product_index: HashMap<ProductKey, usize>,
-    product_children: HashMap<ProductKey, Vec<usize>>,
+    product_index: ByProduct<usize>,
+    product_children: ByProduct<Vec<usize>>,
     sources: Vec<Arc<Source>>,
     /// The audit's name index over this snapshot, built on first use.
     gazetteer: std::sync::OnceLock<Arc<tradegraph_audit::Gazetteer>>,
@@ -208,14 +232,11 @@ impl Catalog {
                     .chain(p.description_es.as_deref()),
             );
             let index = catalog.products.len();
-            catalog
-                .product_index
-                .insert((classification, p.code.clone()), index);
+            *catalog.product_index.entry(classification, p.code.clone()) = index;
             if let Some(parent) = &p.parent_code {
                 catalog
                     .product_children
-                    .entry((classification, parent.clone()))
-                    .or_default()
+                    .entry(classification, parent.clone())
                     .push(index);
             }
             catalog.products.push(Arc::new(Product {
@@ -296,7 +317,7 @@ impl Catalog {
     }
 
     pub fn product(&self, classification: Classification, code: &str) -> Option<&Arc<Product>> {
-        let index = self.product_index.get(&(classification, code.to_owned()))?;
+        let index = self.product_index.get(classification, code)?;
         self.products.get(*index)
     }
 
@@ -310,7 +331,7 @@ impl Catalog {
         code: &str,
     ) -> impl Iterator<Item = &Arc<Product>> {
         self.product_children
-            .get(&(classification, code.to_owned()))
+            .get(classification, code)
             .into_iter()
             .flatten()
             .map(|i| &self.products[*i])

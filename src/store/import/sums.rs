@@ -7,7 +7,6 @@
 //! twin of the SQL that defines the rollup, and for the totals its scopes
 //! ([`migration::rollup::totals_scopes`]) and period.
 
-use std::collections::HashMap;
 use std::io::Write as _;
 
 use migration::rollup::{
@@ -21,13 +20,57 @@ use tradegraph_ingest::FlowRecord;
 use super::rows::{COPY_CHUNK, copy_text};
 use super::txn::{Txn, db_err};
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// The maps of the sums, hashed with foldhash: every row read adds to two.
+type HashMap<K, V> = foldhash::HashMap<K, V>;
+
+/// A scope, region or product key of the sums, as its index in [`Codes`]:
+/// a row's keys are then hashed and compared as integers, with no string
+/// to allocate per row.
+type Code = u32;
+
+/// The distinct codes the sums name, each stored once.
+struct Codes {
+    ids: HashMap<Box<str>, Code>,
+    names: Vec<Box<str>>,
+}
+
+/// [`COUNTRY_SCOPE`]'s code: the first one handed out.
+const COUNTRY: Code = 0;
+
+impl Default for Codes {
+    fn default() -> Self {
+        let mut codes = Codes {
+            ids: HashMap::default(),
+            names: Vec::new(),
+        };
+        codes.id(COUNTRY_SCOPE);
+        codes
+    }
+}
+
+impl Codes {
+    fn id(&mut self, name: &str) -> Code {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        let id = Code::try_from(self.names.len()).expect("fewer than 2³² distinct codes");
+        self.names.push(name.into());
+        self.ids.insert(name.into(), id);
+        id
+    }
+
+    fn name(&self, id: Code) -> &str {
+        &self.names[id as usize]
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Key {
-    scope: String,
+    scope: Code,
     year: i32,
     direction: Direction,
     classification: Classification,
-    product_key: String,
+    product_key: Code,
     currency: Currency,
     source_id: i32,
     detail: bool,
@@ -48,9 +91,9 @@ impl Sum {
 
 /// A row of the period totals: a scope's flows of one stored period (as
 /// summed while reading, the flows' own region).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct TotalsKey {
-    scope: String,
+    scope: Code,
     period_start: i32,
     period_end: i32,
     direction: Direction,
@@ -62,8 +105,9 @@ struct TotalsKey {
 
 /// The sums of the flows written so far, per scope and product key, and
 /// per region and period.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(super) struct Sums {
+    codes: Codes,
     cells: HashMap<Key, Sum>,
     totals: HashMap<TotalsKey, Sum>,
 }
@@ -96,7 +140,7 @@ impl Sums {
             n: 1,
         };
         let totals = TotalsKey {
-            scope: r.region_code.clone(),
+            scope: self.codes.id(&r.region_code),
             period_start,
             period_end,
             direction: r.direction,
@@ -117,11 +161,11 @@ impl Sums {
             return;
         };
         let key = Key {
-            scope: cell.scope.to_owned(),
+            scope: self.codes.id(cell.scope),
             year: cell.year,
             direction: r.direction,
             classification: r.classification,
-            product_key: cell.product_key.to_owned(),
+            product_key: self.codes.id(cell.product_key),
             currency: r.currency,
             source_id,
             detail: cell.detail,
@@ -131,19 +175,18 @@ impl Sums {
 
     /// Every rollup row the sums add to: each cell, its scope's all-products
     /// row, and for a state's cell the country's two rows as well.
-    fn rows(&self) -> HashMap<Key, Sum> {
-        let mut rows: HashMap<Key, Sum> = HashMap::with_capacity(self.cells.len() * 2);
+    fn rows(&mut self) -> HashMap<Key, Sum> {
+        let all_products = self.codes.id(ALL_PRODUCTS_KEY);
+        let mut rows: HashMap<Key, Sum> =
+            HashMap::with_capacity_and_hasher(self.cells.len() * 2, Default::default());
         for (key, sum) in &self.cells {
-            let mut scopes = vec![key.scope.as_str()];
-            if key.scope != COUNTRY_SCOPE {
-                scopes.push(COUNTRY_SCOPE);
-            }
-            for scope in scopes {
-                for product_key in [key.product_key.as_str(), ALL_PRODUCTS_KEY] {
+            let country = (key.scope != COUNTRY).then_some(COUNTRY);
+            for scope in std::iter::once(key.scope).chain(country) {
+                for product_key in [key.product_key, all_products] {
                     let target = Key {
-                        scope: scope.to_owned(),
-                        product_key: product_key.to_owned(),
-                        ..key.clone()
+                        scope,
+                        product_key,
+                        ..*key
                     };
                     rows.entry(target).or_default().add(*sum);
                 }
@@ -163,7 +206,7 @@ impl Sums {
     /// a million-row import. Otherwise the sums are upserted onto the stored
     /// rows. The table is locked against other writers first, so what was
     /// read holds until commit.
-    pub async fn merge(&self, txn: &mut Txn, bulk: bool) -> Result<usize, DbErr> {
+    pub async fn merge(&mut self, txn: &mut Txn, bulk: bool) -> Result<usize, DbErr> {
         let mut rows = self.rows();
         if rows.is_empty() {
             return Ok(0);
@@ -174,11 +217,14 @@ impl Sums {
                 .await?;
         }
         let in_years = format!("year IN ({years})");
-        let rewrite = take_stored(txn, (TABLE, COLUMNS, &in_years), &mut rows, stored_cell).await?;
-        let rows = sorted(rows);
+        let codes = &mut self.codes;
+        let table = (TABLE, COLUMNS, in_years.as_str());
+        let rewrite = take_stored(txn, table, &mut rows, |row| stored_cell(codes, row)).await?;
+        let codes = &self.codes;
+        let rows = sorted(codes, rows);
         match txn {
-            Txn::Postgres(tx) if rewrite => copy(tx, &rows, bulk).await?,
-            Txn::Postgres(tx) => upsert_arrays(tx, &rows).await?,
+            Txn::Postgres(tx) if rewrite => copy(tx, codes, &rows, bulk).await?,
+            Txn::Postgres(tx) => upsert_arrays(tx, codes, &rows).await?,
             Txn::Sqlite(tx) => {
                 let conflict = if rewrite {
                     String::new()
@@ -191,11 +237,11 @@ impl Sums {
                     let mut query = sqlx::query(AssertSqlSafe(sql));
                     for (k, s) in chunk {
                         query = query
-                            .bind(k.scope.clone())
+                            .bind(codes.name(k.scope))
                             .bind(k.year)
                             .bind(k.direction.as_str())
                             .bind(k.classification.as_str())
-                            .bind(k.product_key.clone())
+                            .bind(codes.name(k.product_key))
                             .bind(k.currency.as_str())
                             .bind(k.source_id)
                             .bind(i32::from(k.detail))
@@ -221,16 +267,21 @@ impl Sums {
     /// otherwise the new rows are upserted (in one statement on
     /// PostgreSQL). On PostgreSQL the table is locked against other writers
     /// first, so what was read holds until commit.
-    pub async fn merge_totals(&self, txn: &mut Txn, bulk: bool) -> Result<usize, DbErr> {
+    pub async fn merge_totals(&mut self, txn: &mut Txn, bulk: bool) -> Result<usize, DbErr> {
         // Each region's rows in every scope it counts in.
-        let mut rows: HashMap<TotalsKey, Sum> = HashMap::with_capacity(self.totals.len() + 8_192);
+        let mut scopes: HashMap<Code, Vec<Code>> = HashMap::default();
+        let mut rows: HashMap<TotalsKey, Sum> =
+            HashMap::with_capacity_and_hasher(self.totals.len() + 8_192, Default::default());
         for (key, sum) in &self.totals {
-            for scope in totals_scopes(&key.scope) {
-                let target = TotalsKey {
-                    scope: scope.to_owned(),
-                    ..key.clone()
-                };
-                rows.entry(target).or_default().add(*sum);
+            let codes = &mut self.codes;
+            let region = scopes.entry(key.scope).or_insert_with(|| {
+                let region = codes.name(key.scope).to_owned();
+                totals_scopes(&region).map(|s| codes.id(s)).collect()
+            });
+            for &scope in region.iter() {
+                rows.entry(TotalsKey { scope, ..*key })
+                    .or_default()
+                    .add(*sum);
             }
         }
         if rows.is_empty() {
@@ -251,12 +302,15 @@ impl Sums {
             .join(",");
         let in_years = format!("period_start / 100 IN ({years})");
         let table = (TOTALS_TABLE, TOTALS_COLUMNS, in_years.as_str());
-        let rewrite = take_stored(txn, table, &mut rows, stored_totals).await?;
+        let codes = &mut self.codes;
+        let rewrite = take_stored(txn, table, &mut rows, |row| stored_totals(codes, row)).await?;
+        let codes = &self.codes;
         let mut rows: Vec<(TotalsKey, Sum)> = rows.into_iter().collect();
         // In the primary key's order, which the index fills fastest.
         rows.sort_unstable_by(|(a, _), (b, _)| {
-            (&a.scope, a.direction.as_str(), a.period_start, a.period_end)
-                .cmp(&(&b.scope, b.direction.as_str(), b.period_start, b.period_end))
+            let scope = |k: &TotalsKey| codes.name(k.scope);
+            (scope(a), a.direction.as_str(), a.period_start, a.period_end)
+                .cmp(&(scope(b), b.direction.as_str(), b.period_start, b.period_end))
                 .then_with(|| {
                     (a.classification.as_str(), a.currency.as_str(), a.source_id)
                         .cmp(&(b.classification.as_str(), b.currency.as_str(), b.source_id))
@@ -269,21 +323,25 @@ impl Sums {
             add_on_conflict(TOTALS_TABLE, TOTALS_KEY_COLUMNS)
         };
         match txn {
-            Txn::Postgres(tx) if rewrite => copy_totals(tx, &rows, bulk).await?,
+            Txn::Postgres(tx) if rewrite => copy_totals(tx, codes, &rows, bulk).await?,
             Txn::Postgres(tx) => {
                 let sql = format!(
                     "INSERT INTO {TOTALS_TABLE} ({TOTALS_COLUMNS}) SELECT * FROM unnest(\
                      $1::text[], $2::int4[], $3::int4[], $4::text[], $5::text[], $6::text[], \
                      $7::int4[], $8::int4[], $9::float8[], $10::int8[]) {conflict}"
                 );
-                let text = |f: &dyn Fn(&TotalsKey) -> &str| -> Vec<String> {
+                let text = |f: &dyn Fn(&TotalsKey) -> &'static str| -> Vec<String> {
                     rows.iter().map(|(k, _)| f(k).to_owned()).collect()
                 };
                 let int = |f: &dyn Fn(&TotalsKey) -> i32| -> Vec<i32> {
                     rows.iter().map(|(k, _)| f(k)).collect()
                 };
                 sqlx::query(AssertSqlSafe(sql))
-                    .bind(text(&|k| &k.scope))
+                    .bind(
+                        rows.iter()
+                            .map(|(k, _)| codes.name(k.scope).to_owned())
+                            .collect::<Vec<String>>(),
+                    )
                     .bind(int(&|k| k.period_start))
                     .bind(int(&|k| k.period_end))
                     .bind(text(&|k| k.direction.as_str()))
@@ -306,7 +364,7 @@ impl Sums {
                     let mut query = sqlx::query(AssertSqlSafe(sql));
                     for (k, s) in chunk {
                         query = query
-                            .bind(k.scope.clone())
+                            .bind(codes.name(k.scope))
                             .bind(k.period_start)
                             .bind(k.period_end)
                             .bind(k.direction.as_str())
@@ -334,7 +392,7 @@ async fn take_stored<K, R>(
     txn: &mut Txn,
     (table, columns, filter): (&str, &str, &str),
     rows: &mut HashMap<K, Sum>,
-    parse: fn(R) -> Result<(K, Sum), DbErr>,
+    mut parse: impl FnMut(R) -> Result<(K, Sum), DbErr>,
 ) -> Result<bool, DbErr>
 where
     K: Eq + std::hash::Hash,
@@ -375,11 +433,13 @@ fn years_of(rows: &HashMap<Key, Sum>) -> String {
 /// The rows in the order of the rollup's primary key: each row then lands
 /// next to the one before instead of at a random page of the index (half
 /// the time, measured on a million-row import).
-fn sorted(rows: HashMap<Key, Sum>) -> Vec<(Key, Sum)> {
+fn sorted(codes: &Codes, rows: HashMap<Key, Sum>) -> Vec<(Key, Sum)> {
     let mut rows: Vec<(Key, Sum)> = rows.into_iter().collect();
     rows.sort_unstable_by(|(a, _), (b, _)| {
-        (&a.scope, a.year, a.direction.as_str(), &a.product_key)
-            .cmp(&(&b.scope, b.year, b.direction.as_str(), &b.product_key))
+        let (scope, product) = (codes.name(a.scope), codes.name(a.product_key));
+        let key = (scope, a.year, a.direction.as_str(), product);
+        let (scope, product) = (codes.name(b.scope), codes.name(b.product_key));
+        key.cmp(&(scope, b.year, b.direction.as_str(), product))
             .then_with(|| {
                 (
                     a.classification.as_str(),
@@ -413,7 +473,7 @@ type StoredRow = (
 );
 
 /// A stored row as a key and its sum.
-fn stored_cell(row: StoredRow) -> Result<(Key, Sum), DbErr> {
+fn stored_cell(codes: &mut Codes, row: StoredRow) -> Result<(Key, Sum), DbErr> {
     let (
         scope,
         year,
@@ -428,11 +488,11 @@ fn stored_cell(row: StoredRow) -> Result<(Key, Sum), DbErr> {
     ) = row;
     Ok((
         Key {
-            scope,
+            scope: codes.id(&scope),
             year,
             direction: stored_code(TABLE, "direction", &direction)?,
             classification: stored_code(TABLE, "classification", &classification)?,
-            product_key,
+            product_key: codes.id(&product_key),
             currency: stored_code(TABLE, "currency", &currency)?,
             source_id,
             detail: detail != 0,
@@ -530,6 +590,7 @@ fn copy_tail(buf: &mut Vec<u8>, source_id: i32, detail: bool, sum: &Sum) {
 /// The rollup rows by `COPY`, none of whose keys is stored.
 async fn copy(
     tx: &mut Transaction<'static, Postgres>,
+    codes: &Codes,
     rows: &[(Key, Sum)],
     bulk: bool,
 ) -> Result<(), DbErr> {
@@ -539,11 +600,11 @@ async fn copy(
         bulk,
         rows,
         |buf, (k, s)| {
-            copy_text(buf, &k.scope);
+            copy_text(buf, codes.name(k.scope));
             let _ = write!(buf, "{}\t", k.year);
             copy_text(buf, k.direction.as_str());
             copy_text(buf, k.classification.as_str());
-            copy_text(buf, &k.product_key);
+            copy_text(buf, codes.name(k.product_key));
             copy_text(buf, k.currency.as_str());
             copy_tail(buf, k.source_id, k.detail, s);
         },
@@ -554,7 +615,7 @@ async fn copy(
 /// A stored period totals row, as [`TOTALS_COLUMNS`] lists them.
 type StoredTotalsRow = (String, i32, i32, String, String, String, i32, i32, f64, i64);
 
-fn stored_totals(row: StoredTotalsRow) -> Result<(TotalsKey, Sum), DbErr> {
+fn stored_totals(codes: &mut Codes, row: StoredTotalsRow) -> Result<(TotalsKey, Sum), DbErr> {
     let (
         scope,
         period_start,
@@ -569,7 +630,7 @@ fn stored_totals(row: StoredTotalsRow) -> Result<(TotalsKey, Sum), DbErr> {
     ) = row;
     Ok((
         TotalsKey {
-            scope,
+            scope: codes.id(&scope),
             period_start,
             period_end,
             direction: stored_code(TOTALS_TABLE, "direction", &direction)?,
@@ -591,12 +652,13 @@ fn stored_code<T: std::str::FromStr>(table: &str, column: &str, text: &str) -> R
 /// Period totals rows by `COPY`, none of whose keys is stored.
 async fn copy_totals(
     tx: &mut Transaction<'static, Postgres>,
+    codes: &Codes,
     rows: &[(TotalsKey, Sum)],
     bulk: bool,
 ) -> Result<(), DbErr> {
     let table = (TOTALS_TABLE, TOTALS_COLUMNS, TOTALS_KEY_COLUMNS);
     copy_keyed(tx, table, bulk, rows, |buf, (k, s)| {
-        copy_text(buf, &k.scope);
+        copy_text(buf, codes.name(k.scope));
         let _ = write!(buf, "{}\t{}\t", k.period_start, k.period_end);
         copy_text(buf, k.direction.as_str());
         copy_text(buf, k.classification.as_str());
@@ -610,6 +672,7 @@ async fn copy_totals(
 /// arrays.
 async fn upsert_arrays(
     tx: &mut Transaction<'static, Postgres>,
+    codes: &Codes,
     rows: &[(Key, Sum)],
 ) -> Result<(), DbErr> {
     let sql = format!(
@@ -621,11 +684,11 @@ async fn upsert_arrays(
     let column =
         |f: &dyn Fn(&(Key, Sum)) -> String| -> Vec<String> { rows.iter().map(f).collect() };
     sqlx::query(AssertSqlSafe(sql))
-        .bind(column(&|(k, _)| k.scope.clone()))
+        .bind(column(&|(k, _)| codes.name(k.scope).to_owned()))
         .bind(rows.iter().map(|(k, _)| k.year).collect::<Vec<i32>>())
         .bind(column(&|(k, _)| k.direction.as_str().to_owned()))
         .bind(column(&|(k, _)| k.classification.as_str().to_owned()))
-        .bind(column(&|(k, _)| k.product_key.clone()))
+        .bind(column(&|(k, _)| codes.name(k.product_key).to_owned()))
         .bind(column(&|(k, _)| k.currency.as_str().to_owned()))
         .bind(rows.iter().map(|(k, _)| k.source_id).collect::<Vec<i32>>())
         .bind(
