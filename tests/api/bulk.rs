@@ -42,6 +42,20 @@ async fn flow_indexes(app: &TestApp) -> Vec<String> {
     .await
 }
 
+/// The column `ix_flows_product` leads with.
+async fn product_index_lead(app: &TestApp) -> Vec<String> {
+    names(
+        app,
+        "SELECT a.attname::text AS name FROM pg_index i \
+         JOIN pg_class c ON c.oid = i.indexrelid \
+         JOIN pg_namespace n ON n.oid = c.relnamespace \
+         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] \
+         WHERE c.relname = 'ix_flows_product' AND n.nspname = current_schema()",
+        "SELECT name FROM pragma_index_info('ix_flows_product') WHERE seqno = 0",
+    )
+    .await
+}
+
 /// The foreign keys of `flows`, sorted.
 async fn flow_foreign_keys(app: &TestApp) -> Vec<String> {
     names(
@@ -139,10 +153,11 @@ async fn bulk_import_refuses_a_stored_key_and_writes_nothing(app: TestApp) {
     assert_eq!(flow_foreign_keys(&app).await.len(), 1, "foreign key back");
 }
 
-/// The last three migrations (the flow key led by the partner, the period
-/// totals, the municipalities' period totals) undone and redone over stored
-/// flows: the indexes come back as they were, the flows stay, the totals
-/// are filled again from them, and a stored key is still refused.
+/// The last four migrations (the flow key led by the partner, the period
+/// totals, the municipalities' period totals, the product and period
+/// indexes reordered) undone and redone over stored flows: the indexes come
+/// back as they were, the flows stay, the totals are filled again from
+/// them, and a stored key is still refused.
 async fn the_flow_key_migration_goes_down_and_up_again(app: TestApp) {
     let db = &app.state.db.conn;
     // The bundled sample is by state: a municipality's flows too.
@@ -156,6 +171,15 @@ async fn the_flow_key_migration_goes_down_and_up_again(app: TestApp) {
         .sql_number("SELECT COUNT(*) FROM flow_totals WHERE LENGTH(scope_code) > 2")
         .await;
     assert!(municipal > Some(0.0), "the municipalities' totals");
+    assert_eq!(product_index_lead(&app).await, ["product_code"]);
+    Migrator::down(db, Some(1)).await.unwrap();
+    let indexes = flow_indexes(&app).await;
+    assert!(
+        indexes.iter().any(|n| n == "ix_flows_direction_period")
+            && !indexes.iter().any(|n| n == "ix_flows_period_direction"),
+        "migration 7 down: the period index led by the direction again: {indexes:?}"
+    );
+    assert_eq!(product_index_lead(&app).await, ["classification"]);
     Migrator::down(db, Some(1)).await.unwrap();
     assert_eq!(
         app.sql_number(TOTALS).await,
@@ -172,6 +196,7 @@ async fn the_flow_key_migration_goes_down_and_up_again(app: TestApp) {
     assert_eq!(app.sql_number(TOTALS).await, totals);
     assert_eq!(flow_indexes(&app).await, migrated);
     assert!(!migrated.iter().any(|n| n == "ix_flows_partner"));
+    assert_eq!(product_index_lead(&app).await, ["product_code"]);
     assert_eq!(flow_count(&app).await, count);
     // The unique key refuses a stored flow's key, row by row as in bulk.
     app.import(&rows("02004", 1)).await;
