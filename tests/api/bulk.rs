@@ -14,6 +14,7 @@ crate::on_both!(
     bulk_import_rebuilds_every_index,
     bulk_import_refuses_a_stored_key_and_writes_nothing,
     the_flow_key_migration_goes_down_and_up_again,
+    index_builds_take_no_more_workers_than_spare_cores,
 );
 
 /// The `name` column of one catalogue query per backend.
@@ -221,4 +222,27 @@ fn assert_duplicate_flow(err: &tradegraph::store::StoreError) {
         ),
         "{err:?}"
     );
+}
+
+/// The tests' PostgreSQL runs on this machine (127.0.0.1): a bulk import's
+/// index builds get its `max_parallel_maintenance_workers`, but no more
+/// than the cores beside the build's own process. SQLite has no workers.
+async fn index_builds_take_no_more_workers_than_spare_cores(app: TestApp) {
+    let db = &app.state.db.conn;
+    let workers = import::index_build_workers(db).await.unwrap();
+    if db.get_database_backend() != sea_orm::DbBackend::Postgres {
+        assert_eq!(workers, None);
+        return;
+    }
+    let setting = app
+        .sql_number("SELECT current_setting('max_parallel_maintenance_workers')::float8")
+        .await
+        .unwrap() as i64;
+    let spare = std::thread::available_parallelism().unwrap().get() as i64 - 1;
+    assert_eq!(workers, Some(setting.min(spare)));
+    // Only the import's transaction is changed.
+    let after = app
+        .sql_number("SELECT current_setting('max_parallel_maintenance_workers')::float8")
+        .await;
+    assert_eq!(after, Some(setting as f64));
 }

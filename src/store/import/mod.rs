@@ -326,11 +326,14 @@ async fn restore_indexes(txn: &mut Txn, definitions: &[String]) -> StoreResult<(
         return Ok(());
     }
     let started = std::time::Instant::now();
-    if let Txn::Postgres(_) = txn {
+    let workers = if let Txn::Postgres(_) = txn {
         // Sorts for the index builds in memory, for this transaction only.
         txn.execute("SET LOCAL maintenance_work_mem = '256MB'")
             .await?;
-    }
+        Some(limit_index_workers(txn).await?)
+    } else {
+        None
+    };
     for definition in definitions {
         // A savepoint, so that after a failed build the transaction can
         // still look for the repeated key (PostgreSQL refuses every
@@ -347,10 +350,47 @@ async fn restore_indexes(txn: &mut Txn, definitions: &[String]) -> StoreResult<(
     }
     info!(
         statements = definitions.len(),
+        workers,
         seconds = started.elapsed().as_secs_f64(),
         "bulk import: indexes and foreign keys restored"
     );
     Ok(())
+}
+
+/// Caps PostgreSQL's parallel workers for each index build of this
+/// transaction at the cores beside the one the build's own process takes,
+/// when the database runs on this machine (reached over a loopback address
+/// or a socket); returns the workers in effect. It never raises the
+/// server's setting, and a database elsewhere keeps it. On 2 cores the
+/// default of 2 workers makes three processes for two cores: the four
+/// builds of scale 1 took 3.87–4.11 s so, and 3.55–3.64 s with one worker
+/// (psql, three interleaved rounds, BENCHMARKS.md).
+async fn limit_index_workers(txn: &mut Txn) -> StoreResult<i64> {
+    let spare = std::thread::available_parallelism().map_or(1, |n| n.get()) - 1;
+    let workers = txn
+        .fetch_i64(&format!(
+            "SELECT set_config('max_parallel_maintenance_workers', (CASE \
+               WHEN inet_server_addr() IS NULL OR inet_server_addr() <<= inet '127.0.0.0/8' \
+                 OR inet_server_addr() = inet '::1' \
+               THEN LEAST(current_setting('max_parallel_maintenance_workers')::int, {spare}) \
+               ELSE current_setting('max_parallel_maintenance_workers')::int \
+             END)::text, true)::bigint"
+        ))
+        .await?;
+    Ok(workers.unwrap_or_default())
+}
+
+/// The parallel workers a bulk import's index builds would get on `db`
+/// (see [`limit_index_workers`]); `None` on SQLite, which builds an index
+/// in one thread. Nothing is written.
+pub async fn index_build_workers(db: &DatabaseConnection) -> StoreResult<Option<i64>> {
+    let mut txn = Txn::begin(db).await?;
+    let workers = match txn {
+        Txn::Postgres(_) => Some(limit_index_workers(&mut txn).await?),
+        Txn::Sqlite(_) => None,
+    };
+    txn.rollback().await?;
+    Ok(workers)
 }
 
 /// The DUPLICATE_FLOW error for a key stored twice, naming one such key.

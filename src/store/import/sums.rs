@@ -62,6 +62,18 @@ impl Codes {
     fn name(&self, id: Code) -> &str {
         &self.names[id as usize]
     }
+
+    /// Each code's place among all of them in byte order, by code: rows are
+    /// sorted by their codes' places, integers, instead of their names.
+    fn ranks(&self) -> Vec<u32> {
+        let mut ids: Vec<Code> = (0..self.names.len() as Code).collect();
+        ids.sort_unstable_by_key(|&id| self.name(id));
+        let mut ranks = vec![0; ids.len()];
+        for (rank, id) in (0..).zip(ids) {
+            ranks[id as usize] = rank;
+        }
+        ranks
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -307,15 +319,14 @@ impl Sums {
         let codes = &self.codes;
         let mut rows: Vec<(TotalsKey, Sum)> = rows.into_iter().collect();
         // In the primary key's order, which the index fills fastest.
-        rows.sort_unstable_by(|(a, _), (b, _)| {
-            let scope = |k: &TotalsKey| codes.name(k.scope);
-            (scope(a), a.direction.as_str(), a.period_start, a.period_end)
-                .cmp(&(scope(b), b.direction.as_str(), b.period_start, b.period_end))
-                .then_with(|| {
-                    (a.classification.as_str(), a.currency.as_str(), a.source_id)
-                        .cmp(&(b.classification.as_str(), b.currency.as_str(), b.source_id))
-                        .then(a.detail.cmp(&b.detail))
-                })
+        let ranks = codes.ranks();
+        rows.sort_unstable_by_key(|(k, _)| {
+            (
+                (ranks[k.scope as usize], k.direction.as_str()),
+                (k.period_start, k.period_end),
+                (k.classification.as_str(), k.currency.as_str()),
+                (k.source_id, k.detail),
+            )
         });
         let conflict = if rewrite {
             String::new()
@@ -435,25 +446,14 @@ fn years_of(rows: &HashMap<Key, Sum>) -> String {
 /// the time, measured on a million-row import).
 fn sorted(codes: &Codes, rows: HashMap<Key, Sum>) -> Vec<(Key, Sum)> {
     let mut rows: Vec<(Key, Sum)> = rows.into_iter().collect();
-    rows.sort_unstable_by(|(a, _), (b, _)| {
-        let (scope, product) = (codes.name(a.scope), codes.name(a.product_key));
-        let key = (scope, a.year, a.direction.as_str(), product);
-        let (scope, product) = (codes.name(b.scope), codes.name(b.product_key));
-        key.cmp(&(scope, b.year, b.direction.as_str(), product))
-            .then_with(|| {
-                (
-                    a.classification.as_str(),
-                    a.currency.as_str(),
-                    a.source_id,
-                    a.detail,
-                )
-                    .cmp(&(
-                        b.classification.as_str(),
-                        b.currency.as_str(),
-                        b.source_id,
-                        b.detail,
-                    ))
-            })
+    let ranks = codes.ranks();
+    rows.sort_unstable_by_key(|(k, _)| {
+        (
+            (ranks[k.scope as usize], k.year),
+            (k.direction.as_str(), ranks[k.product_key as usize]),
+            (k.classification.as_str(), k.currency.as_str()),
+            (k.source_id, k.detail),
+        )
     });
     rows
 }
