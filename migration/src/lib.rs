@@ -3,6 +3,7 @@
 
 pub use sea_orm_migration::prelude::*;
 
+mod flow_indexes;
 mod m20261122_000001_catalogues_and_flows;
 mod m20261122_000002_audit;
 mod m20261122_000003_rollup;

@@ -27,24 +27,10 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
+use crate::flow_indexes::{Flows, drop_index, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Flows {
-    Table,
-    Id,
-    Value,
-    RegionCode,
-    Direction,
-    PeriodStart,
-    PeriodEnd,
-    PartnerIso3,
-    Classification,
-    ProductCode,
-    Currency,
-    SourceId,
-}
 
 const KEY: &str = "ux_flows_key";
 const PARTNER: &str = "ix_flows_partner";
@@ -85,16 +71,6 @@ async fn collate_codes(m: &SchemaManager<'_>, collation: &str) -> Result<(), DbE
     Ok(())
 }
 
-/// An index of `flows` named `name` over `columns`, in order.
-fn index(name: &str, columns: &[Flows]) -> IndexCreateStatement {
-    let mut index = Index::create();
-    index.name(name).table(Flows::Table);
-    for &column in columns {
-        index.col(column);
-    }
-    index
-}
-
 /// `ix_flows_region_value` as the rollup migration created it.
 fn rank() -> IndexCreateStatement {
     use Flows::*;
@@ -104,11 +80,6 @@ fn rank() -> IndexCreateStatement {
 /// The unique flow key, its columns in `order`.
 fn key(order: &[Flows; 9]) -> IndexCreateStatement {
     index(KEY, order).unique().to_owned()
-}
-
-async fn drop_index(m: &SchemaManager<'_>, name: &str) -> Result<(), DbErr> {
-    m.drop_index(Index::drop().name(name).table(Flows::Table).to_owned())
-        .await
 }
 
 #[async_trait::async_trait]

@@ -25,36 +25,14 @@
 
 use sea_orm_migration::prelude::*;
 
+use crate::flow_indexes::{drop_index, index};
+
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-#[derive(DeriveIden, Clone, Copy)]
-enum Flows {
-    Table,
-    Direction,
-    PeriodStart,
-    Classification,
-    ProductCode,
-}
 
 const PRODUCT: &str = "ix_flows_product";
 const DIRECTION_PERIOD: &str = "ix_flows_direction_period";
 const PERIOD_DIRECTION: &str = "ix_flows_period_direction";
-
-/// An index of `flows` named `name` over `columns`, in order.
-fn index(name: &str, columns: &[Flows]) -> IndexCreateStatement {
-    let mut index = Index::create();
-    index.name(name).table(Flows::Table);
-    for &column in columns {
-        index.col(column);
-    }
-    index
-}
-
-async fn drop_index(m: &SchemaManager<'_>, name: &str) -> Result<(), DbErr> {
-    m.drop_index(Index::drop().name(name).table(Flows::Table).to_owned())
-        .await
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -64,7 +42,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        use Flows::*;
+        use crate::flow_indexes::Flows::*;
         drop_index(m, PRODUCT).await?;
         m.create_index(index(
             PRODUCT,
@@ -77,7 +55,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        use Flows::*;
+        use crate::flow_indexes::Flows::*;
         drop_index(m, PRODUCT).await?;
         m.create_index(index(
             PRODUCT,

@@ -1,0 +1,35 @@
+//! The `flows` columns and index statements of the migrations that reshape
+//! the flow indexes (4 and 7).
+
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveIden, Clone, Copy)]
+pub(crate) enum Flows {
+    Table,
+    Id,
+    Value,
+    RegionCode,
+    Direction,
+    PeriodStart,
+    PeriodEnd,
+    PartnerIso3,
+    Classification,
+    ProductCode,
+    Currency,
+    SourceId,
+}
+
+/// An index of `flows` named `name` over `columns`, in order.
+pub(crate) fn index(name: &str, columns: &[Flows]) -> IndexCreateStatement {
+    let mut index = Index::create();
+    index.name(name).table(Flows::Table);
+    for &column in columns {
+        index.col(column);
+    }
+    index
+}
+
+pub(crate) async fn drop_index(m: &SchemaManager<'_>, name: &str) -> Result<(), DbErr> {
+    m.drop_index(Index::drop().name(name).table(Flows::Table).to_owned())
+        .await
+}
