@@ -363,8 +363,8 @@ async fn restore_indexes(txn: &mut Txn, definitions: &[String]) -> StoreResult<(
 /// or a socket); returns the workers in effect. It never raises the
 /// server's setting, and a database elsewhere keeps it. On 2 cores the
 /// default of 2 workers makes three processes for two cores: the four
-/// builds of scale 1 took 3.87–4.11 s so, and 3.55–3.64 s with one worker
-/// (psql, three interleaved rounds, BENCHMARKS.md).
+/// builds of scale 1 took 3.87–4.11 s with two workers and 3.55–3.64 s
+/// with one (psql, three interleaved rounds, BENCHMARKS.md).
 async fn limit_index_workers(txn: &mut Txn) -> StoreResult<i64> {
     let spare = std::thread::available_parallelism().map_or(1, |n| n.get()) - 1;
     let workers = txn

@@ -63,8 +63,9 @@ impl Codes {
         &self.names[id as usize]
     }
 
-    /// Each code's place among all of them in byte order, by code: rows are
-    /// sorted by their codes' places, integers, instead of their names.
+    /// The place of every code (indexed by its [`Code`]) among all of them
+    /// in byte order: rows sort by these integers instead of comparing
+    /// their codes' names.
     fn ranks(&self) -> Vec<u32> {
         let mut ids: Vec<Code> = (0..self.names.len() as Code).collect();
         ids.sort_unstable_by_key(|&id| self.name(id));
@@ -286,11 +287,11 @@ impl Sums {
             HashMap::with_capacity_and_hasher(self.totals.len() + 8_192, Default::default());
         for (key, sum) in &self.totals {
             let codes = &mut self.codes;
-            let region = scopes.entry(key.scope).or_insert_with(|| {
+            let region_scopes = scopes.entry(key.scope).or_insert_with(|| {
                 let region = codes.name(key.scope).to_owned();
                 totals_scopes(&region).map(|s| codes.id(s)).collect()
             });
-            for &scope in region.iter() {
+            for &scope in region_scopes.iter() {
                 rows.entry(TotalsKey { scope, ..*key })
                     .or_default()
                     .add(*sum);
