@@ -13,7 +13,7 @@ use migration::rollup::{
     ALL_PRODUCTS_KEY, COUNTRY_SCOPE, TABLE, TOTALS_TABLE, cell, is_detail, totals_scopes,
 };
 use sea_orm::DbErr;
-use sea_orm::sqlx::{self, AssertSqlSafe, Postgres, Transaction};
+use sea_orm::sqlx::{self, AssertSqlSafe, Postgres, Sqlite, Transaction};
 use tradegraph_domain::{Classification, Currency, Direction};
 use tradegraph_ingest::FlowRecord;
 
@@ -224,45 +224,43 @@ impl Sums {
         if rows.is_empty() {
             return Ok(0);
         }
-        let years = years_of(&rows);
-        if let Txn::Postgres(_) = txn {
-            txn.execute(&format!("LOCK TABLE {TABLE} IN SHARE ROW EXCLUSIVE MODE"))
-                .await?;
-        }
-        let in_years = format!("year IN ({years})");
+        lock_writers(txn, TABLE).await?;
+        let in_years = format!("year IN ({})", year_list(rows.keys().map(|k| k.year)));
         let codes = &mut self.codes;
         let table = (TABLE, COLUMNS, in_years.as_str());
         let rewrite = take_stored(txn, table, &mut rows, |row| stored_cell(codes, row)).await?;
         let codes = &self.codes;
-        let rows = sorted(codes, rows);
+        // In the primary key's order: each row then lands next to the one
+        // before instead of at a random page of the index (half the time,
+        // measured on a million-row import).
+        let ranks = codes.ranks();
+        let rows = in_order(rows, |k| {
+            (
+                (ranks[k.scope as usize], k.year),
+                (k.direction.as_str(), ranks[k.product_key as usize]),
+                (k.classification.as_str(), k.currency.as_str()),
+                (k.source_id, k.detail),
+            )
+        });
+        let table = (TABLE, COLUMNS, KEY_COLUMNS);
         match txn {
             Txn::Postgres(tx) if rewrite => copy(tx, codes, &rows, bulk).await?,
             Txn::Postgres(tx) => upsert_arrays(tx, codes, &rows).await?,
             Txn::Sqlite(tx) => {
-                let conflict = if rewrite {
-                    String::new()
-                } else {
-                    add_on_conflict(TABLE, KEY_COLUMNS)
-                };
-                for chunk in rows.chunks(SQLITE_ROWS) {
-                    let values = vec!["(?,?,?,?,?,?,?,?,?,?)"; chunk.len()].join(",");
-                    let sql = format!("INSERT INTO {TABLE} ({COLUMNS}) VALUES {values} {conflict}");
-                    let mut query = sqlx::query(AssertSqlSafe(sql));
-                    for (k, s) in chunk {
-                        query = query
-                            .bind(codes.name(k.scope))
-                            .bind(k.year)
-                            .bind(k.direction.as_str())
-                            .bind(k.classification.as_str())
-                            .bind(codes.name(k.product_key))
-                            .bind(k.currency.as_str())
-                            .bind(k.source_id)
-                            .bind(i32::from(k.detail))
-                            .bind(s.value)
-                            .bind(s.n);
-                    }
-                    query.execute(&mut **tx).await.map_err(db_err)?;
-                }
+                insert_sqlite(tx, table, !rewrite, &rows, |query, (k, s)| {
+                    query
+                        .bind(codes.name(k.scope))
+                        .bind(k.year)
+                        .bind(k.direction.as_str())
+                        .bind(k.classification.as_str())
+                        .bind(codes.name(k.product_key))
+                        .bind(k.currency.as_str())
+                        .bind(k.source_id)
+                        .bind(i32::from(k.detail))
+                        .bind(s.value)
+                        .bind(s.n)
+                })
+                .await?
             }
         }
         Ok(rows.len())
@@ -300,28 +298,16 @@ impl Sums {
         if rows.is_empty() {
             return Ok(0);
         }
-        if let Txn::Postgres(_) = txn {
-            txn.execute(&format!(
-                "LOCK TABLE {TOTALS_TABLE} IN SHARE ROW EXCLUSIVE MODE"
-            ))
-            .await?;
-        }
-        let years: std::collections::BTreeSet<i32> =
-            rows.keys().map(|k| k.period_start / 100).collect();
-        let years = years
-            .iter()
-            .map(i32::to_string)
-            .collect::<Vec<_>>()
-            .join(",");
+        lock_writers(txn, TOTALS_TABLE).await?;
+        let years = year_list(rows.keys().map(|k| k.period_start / 100));
         let in_years = format!("period_start / 100 IN ({years})");
         let table = (TOTALS_TABLE, TOTALS_COLUMNS, in_years.as_str());
         let codes = &mut self.codes;
         let rewrite = take_stored(txn, table, &mut rows, |row| stored_totals(codes, row)).await?;
         let codes = &self.codes;
-        let mut rows: Vec<(TotalsKey, Sum)> = rows.into_iter().collect();
         // In the primary key's order, which the index fills fastest.
         let ranks = codes.ranks();
-        rows.sort_unstable_by_key(|(k, _)| {
+        let rows = in_order(rows, |k| {
             (
                 (ranks[k.scope as usize], k.direction.as_str()),
                 (k.period_start, k.period_end),
@@ -329,70 +315,71 @@ impl Sums {
                 (k.source_id, k.detail),
             )
         });
-        let conflict = if rewrite {
-            String::new()
-        } else {
-            add_on_conflict(TOTALS_TABLE, TOTALS_KEY_COLUMNS)
-        };
+        let table = (TOTALS_TABLE, TOTALS_COLUMNS, TOTALS_KEY_COLUMNS);
         match txn {
             Txn::Postgres(tx) if rewrite => copy_totals(tx, codes, &rows, bulk).await?,
-            Txn::Postgres(tx) => {
-                let sql = format!(
-                    "INSERT INTO {TOTALS_TABLE} ({TOTALS_COLUMNS}) SELECT * FROM unnest(\
-                     $1::text[], $2::int4[], $3::int4[], $4::text[], $5::text[], $6::text[], \
-                     $7::int4[], $8::int4[], $9::float8[], $10::int8[]) {conflict}"
-                );
-                let text = |f: &dyn Fn(&TotalsKey) -> &'static str| -> Vec<String> {
-                    rows.iter().map(|(k, _)| f(k).to_owned()).collect()
-                };
-                let int = |f: &dyn Fn(&TotalsKey) -> i32| -> Vec<i32> {
-                    rows.iter().map(|(k, _)| f(k)).collect()
-                };
-                sqlx::query(AssertSqlSafe(sql))
-                    .bind(
-                        rows.iter()
-                            .map(|(k, _)| codes.name(k.scope).to_owned())
-                            .collect::<Vec<String>>(),
-                    )
-                    .bind(int(&|k| k.period_start))
-                    .bind(int(&|k| k.period_end))
-                    .bind(text(&|k| k.direction.as_str()))
-                    .bind(text(&|k| k.classification.as_str()))
-                    .bind(text(&|k| k.currency.as_str()))
-                    .bind(int(&|k| k.source_id))
-                    .bind(int(&|k| i32::from(k.detail)))
-                    .bind(rows.iter().map(|(_, s)| s.value).collect::<Vec<f64>>())
-                    .bind(rows.iter().map(|(_, s)| s.n).collect::<Vec<i64>>())
-                    .execute(&mut **tx)
-                    .await
-                    .map_err(db_err)?;
-            }
+            Txn::Postgres(tx) => upsert_totals_arrays(tx, codes, &rows).await?,
             Txn::Sqlite(tx) => {
-                for chunk in rows.chunks(SQLITE_ROWS) {
-                    let values = vec!["(?,?,?,?,?,?,?,?,?,?)"; chunk.len()].join(",");
-                    let sql = format!(
-                        "INSERT INTO {TOTALS_TABLE} ({TOTALS_COLUMNS}) VALUES {values} {conflict}"
-                    );
-                    let mut query = sqlx::query(AssertSqlSafe(sql));
-                    for (k, s) in chunk {
-                        query = query
-                            .bind(codes.name(k.scope))
-                            .bind(k.period_start)
-                            .bind(k.period_end)
-                            .bind(k.direction.as_str())
-                            .bind(k.classification.as_str())
-                            .bind(k.currency.as_str())
-                            .bind(k.source_id)
-                            .bind(i32::from(k.detail))
-                            .bind(s.value)
-                            .bind(s.n);
-                    }
-                    query.execute(&mut **tx).await.map_err(db_err)?;
-                }
+                insert_sqlite(tx, table, !rewrite, &rows, |query, (k, s)| {
+                    query
+                        .bind(codes.name(k.scope))
+                        .bind(k.period_start)
+                        .bind(k.period_end)
+                        .bind(k.direction.as_str())
+                        .bind(k.classification.as_str())
+                        .bind(k.currency.as_str())
+                        .bind(k.source_id)
+                        .bind(i32::from(k.detail))
+                        .bind(s.value)
+                        .bind(s.n)
+                })
+                .await?
             }
         }
         Ok(rows.len())
     }
+}
+
+/// Locks `table` against other writers until the import commits, so that
+/// what is read of it holds (PostgreSQL; SQLite's write transaction
+/// already excludes other writers).
+async fn lock_writers(txn: &mut Txn, table: &str) -> Result<(), DbErr> {
+    if let Txn::Postgres(_) = txn {
+        txn.execute(&format!("LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE"))
+            .await?;
+    }
+    Ok(())
+}
+
+/// A query of the SQLite inserts, its values bound one row after another.
+type SqliteInsert = sqlx::query::Query<'static, Sqlite, sqlx::sqlite::SqliteArguments>;
+
+/// `rows` inserted into `table` ([`SQLITE_ROWS`] to a statement), each
+/// row's ten values bound by `bind`; with `upsert`, added to the stored
+/// rows of the same `key`.
+async fn insert_sqlite<T>(
+    tx: &mut Transaction<'static, Sqlite>,
+    (table, columns, key): (&str, &str, &str),
+    upsert: bool,
+    rows: &[T],
+    bind: impl Fn(SqliteInsert, &T) -> SqliteInsert,
+) -> Result<(), DbErr> {
+    let conflict = if upsert {
+        add_on_conflict(table, key)
+    } else {
+        String::new()
+    };
+    for chunk in rows.chunks(SQLITE_ROWS) {
+        let values = vec!["(?,?,?,?,?,?,?,?,?,?)"; chunk.len()].join(",");
+        let sql = format!("INSERT INTO {table} ({columns}) VALUES {values} {conflict}");
+        let query = chunk
+            .iter()
+            .fold(sqlx::query(AssertSqlSafe(sql)), |query, row| {
+                bind(query, row)
+            });
+        query.execute(&mut **tx).await.map_err(db_err)?;
+    }
+    Ok(())
 }
 
 /// Whether `rows` are to be written back whole, with no conflict to check:
@@ -432,9 +419,9 @@ where
     Ok(rewrite)
 }
 
-/// The years of `rows`, as an SQL list.
-fn years_of(rows: &HashMap<Key, Sum>) -> String {
-    let years: std::collections::BTreeSet<i32> = rows.keys().map(|k| k.year).collect();
+/// Distinct `years`, in order, as an SQL list.
+fn year_list(years: impl Iterator<Item = i32>) -> String {
+    let years: std::collections::BTreeSet<i32> = years.collect();
     years
         .iter()
         .map(i32::to_string)
@@ -442,21 +429,16 @@ fn years_of(rows: &HashMap<Key, Sum>) -> String {
         .join(",")
 }
 
-/// The rows in the order of the rollup's primary key: each row then lands
-/// next to the one before instead of at a random page of the index (half
-/// the time, measured on a million-row import).
-fn sorted(codes: &Codes, rows: HashMap<Key, Sum>) -> Vec<(Key, Sum)> {
-    let mut rows: Vec<(Key, Sum)> = rows.into_iter().collect();
-    let ranks = codes.ranks();
-    rows.sort_unstable_by_key(|(k, _)| {
-        (
-            (ranks[k.scope as usize], k.year),
-            (k.direction.as_str(), ranks[k.product_key as usize]),
-            (k.classification.as_str(), k.currency.as_str()),
-            (k.source_id, k.detail),
-        )
-    });
+/// `rows` sorted by `key` of their keys.
+fn in_order<K, O: Ord>(rows: HashMap<K, Sum>, mut key: impl FnMut(&K) -> O) -> Vec<(K, Sum)> {
+    let mut rows: Vec<(K, Sum)> = rows.into_iter().collect();
+    rows.sort_unstable_by_key(|(k, _)| key(k));
     rows
+}
+
+/// One array of a column of `rows`, for the upserts' `unnest`.
+fn column<T, V>(rows: &[T], value: impl Fn(&T) -> V) -> Vec<V> {
+    rows.iter().map(value).collect()
 }
 
 /// A stored rollup row, as [`COLUMNS`] lists them.
@@ -682,23 +664,47 @@ async fn upsert_arrays(
          $7::int4[], $8::int4[], $9::float8[], $10::int8[]) {}",
         add_on_conflict(TABLE, KEY_COLUMNS)
     );
-    let column =
-        |f: &dyn Fn(&(Key, Sum)) -> String| -> Vec<String> { rows.iter().map(f).collect() };
     sqlx::query(AssertSqlSafe(sql))
-        .bind(column(&|(k, _)| codes.name(k.scope).to_owned()))
-        .bind(rows.iter().map(|(k, _)| k.year).collect::<Vec<i32>>())
-        .bind(column(&|(k, _)| k.direction.as_str().to_owned()))
-        .bind(column(&|(k, _)| k.classification.as_str().to_owned()))
-        .bind(column(&|(k, _)| codes.name(k.product_key).to_owned()))
-        .bind(column(&|(k, _)| k.currency.as_str().to_owned()))
-        .bind(rows.iter().map(|(k, _)| k.source_id).collect::<Vec<i32>>())
-        .bind(
-            rows.iter()
-                .map(|(k, _)| i32::from(k.detail))
-                .collect::<Vec<i32>>(),
-        )
-        .bind(rows.iter().map(|(_, s)| s.value).collect::<Vec<f64>>())
-        .bind(rows.iter().map(|(_, s)| s.n).collect::<Vec<i64>>())
+        .bind(column(rows, |(k, _)| codes.name(k.scope)))
+        .bind(column(rows, |(k, _)| k.year))
+        .bind(column(rows, |(k, _)| k.direction.as_str()))
+        .bind(column(rows, |(k, _)| k.classification.as_str()))
+        .bind(column(rows, |(k, _)| codes.name(k.product_key)))
+        .bind(column(rows, |(k, _)| k.currency.as_str()))
+        .bind(column(rows, |(k, _)| k.source_id))
+        .bind(column(rows, |(k, _)| i32::from(k.detail)))
+        .bind(column(rows, |(_, s)| s.value))
+        .bind(column(rows, |(_, s)| s.n))
+        .execute(&mut **tx)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+/// The period totals added to the stored ones in one statement, as
+/// [`upsert_arrays`] does the rollup's.
+async fn upsert_totals_arrays(
+    tx: &mut Transaction<'static, Postgres>,
+    codes: &Codes,
+    rows: &[(TotalsKey, Sum)],
+) -> Result<(), DbErr> {
+    let sql = format!(
+        "INSERT INTO {TOTALS_TABLE} ({TOTALS_COLUMNS}) SELECT * FROM unnest(\
+         $1::text[], $2::int4[], $3::int4[], $4::text[], $5::text[], $6::text[], \
+         $7::int4[], $8::int4[], $9::float8[], $10::int8[]) {}",
+        add_on_conflict(TOTALS_TABLE, TOTALS_KEY_COLUMNS)
+    );
+    sqlx::query(AssertSqlSafe(sql))
+        .bind(column(rows, |(k, _)| codes.name(k.scope)))
+        .bind(column(rows, |(k, _)| k.period_start))
+        .bind(column(rows, |(k, _)| k.period_end))
+        .bind(column(rows, |(k, _)| k.direction.as_str()))
+        .bind(column(rows, |(k, _)| k.classification.as_str()))
+        .bind(column(rows, |(k, _)| k.currency.as_str()))
+        .bind(column(rows, |(k, _)| k.source_id))
+        .bind(column(rows, |(k, _)| i32::from(k.detail)))
+        .bind(column(rows, |(_, s)| s.value))
+        .bind(column(rows, |(_, s)| s.n))
         .execute(&mut **tx)
         .await
         .map_err(db_err)?;
