@@ -130,6 +130,13 @@ const SQLITE_ROWS: usize = 3_000;
 
 const COLUMNS: &str = "scope_code, year, direction, classification, product_key, currency, source_id, detail, value, n";
 const TOTALS_COLUMNS: &str = "scope_code, period_start, period_end, direction, classification, currency, source_id, detail, value, n";
+/// The SQL types of [`COLUMNS`] and of [`TOTALS_COLUMNS`], in order.
+const TYPES: [&str; 10] = [
+    "text", "int4", "text", "text", "text", "text", "int4", "int4", "float8", "int8",
+];
+const TOTALS_TYPES: [&str; 10] = [
+    "text", "int4", "int4", "text", "text", "text", "int4", "int4", "float8", "int8",
+];
 /// The rollup's primary key, as migration 3 declares it.
 const KEY_COLUMNS: &str =
     "scope_code, year, direction, product_key, classification, currency, source_id, detail";
@@ -245,7 +252,22 @@ impl Sums {
         let table = (TABLE, COLUMNS, KEY_COLUMNS);
         match txn {
             Txn::Postgres(tx) if rewrite => copy(tx, codes, &rows, bulk).await?,
-            Txn::Postgres(tx) => upsert_arrays(tx, codes, &rows).await?,
+            Txn::Postgres(tx) => {
+                upsert_arrays(tx, table, &TYPES, |query| {
+                    query
+                        .bind(column(&rows, |(k, _)| codes.name(k.scope)))
+                        .bind(column(&rows, |(k, _)| k.year))
+                        .bind(column(&rows, |(k, _)| k.direction.as_str()))
+                        .bind(column(&rows, |(k, _)| k.classification.as_str()))
+                        .bind(column(&rows, |(k, _)| codes.name(k.product_key)))
+                        .bind(column(&rows, |(k, _)| k.currency.as_str()))
+                        .bind(column(&rows, |(k, _)| k.source_id))
+                        .bind(column(&rows, |(k, _)| i32::from(k.detail)))
+                        .bind(column(&rows, |(_, s)| s.value))
+                        .bind(column(&rows, |(_, s)| s.n))
+                })
+                .await?
+            }
             Txn::Sqlite(tx) => {
                 insert_sqlite(tx, table, !rewrite, &rows, |query, (k, s)| {
                     query
@@ -318,7 +340,22 @@ impl Sums {
         let table = (TOTALS_TABLE, TOTALS_COLUMNS, TOTALS_KEY_COLUMNS);
         match txn {
             Txn::Postgres(tx) if rewrite => copy_totals(tx, codes, &rows, bulk).await?,
-            Txn::Postgres(tx) => upsert_totals_arrays(tx, codes, &rows).await?,
+            Txn::Postgres(tx) => {
+                upsert_arrays(tx, table, &TOTALS_TYPES, |query| {
+                    query
+                        .bind(column(&rows, |(k, _)| codes.name(k.scope)))
+                        .bind(column(&rows, |(k, _)| k.period_start))
+                        .bind(column(&rows, |(k, _)| k.period_end))
+                        .bind(column(&rows, |(k, _)| k.direction.as_str()))
+                        .bind(column(&rows, |(k, _)| k.classification.as_str()))
+                        .bind(column(&rows, |(k, _)| k.currency.as_str()))
+                        .bind(column(&rows, |(k, _)| k.source_id))
+                        .bind(column(&rows, |(k, _)| i32::from(k.detail)))
+                        .bind(column(&rows, |(_, s)| s.value))
+                        .bind(column(&rows, |(_, s)| s.n))
+                })
+                .await?
+            }
             Txn::Sqlite(tx) => {
                 insert_sqlite(tx, table, !rewrite, &rows, |query, (k, s)| {
                     query
@@ -651,60 +688,27 @@ async fn copy_totals(
     .await
 }
 
-/// The rows added to the stored ones in one statement: they travel as ten
-/// arrays.
+/// A query of the PostgreSQL upserts, its columns bound as arrays.
+type PgUpsert = sqlx::query::Query<'static, Postgres, sqlx::postgres::PgArguments>;
+
+/// Rows added to the stored ones of `table` in one statement: they travel
+/// as one array per column, of the SQL `types` in order, bound by `bind`.
 async fn upsert_arrays(
     tx: &mut Transaction<'static, Postgres>,
-    codes: &Codes,
-    rows: &[(Key, Sum)],
+    (table, columns, key): (&str, &str, &str),
+    types: &[&str],
+    bind: impl FnOnce(PgUpsert) -> PgUpsert,
 ) -> Result<(), DbErr> {
+    let arrays: Vec<String> = (1..)
+        .zip(types)
+        .map(|(n, t)| format!("${n}::{t}[]"))
+        .collect();
     let sql = format!(
-        "INSERT INTO {TABLE} ({COLUMNS}) SELECT * FROM unnest(\
-         $1::text[], $2::int4[], $3::text[], $4::text[], $5::text[], $6::text[], \
-         $7::int4[], $8::int4[], $9::float8[], $10::int8[]) {}",
-        add_on_conflict(TABLE, KEY_COLUMNS)
+        "INSERT INTO {table} ({columns}) SELECT * FROM unnest({}) {}",
+        arrays.join(", "),
+        add_on_conflict(table, key)
     );
-    sqlx::query(AssertSqlSafe(sql))
-        .bind(column(rows, |(k, _)| codes.name(k.scope)))
-        .bind(column(rows, |(k, _)| k.year))
-        .bind(column(rows, |(k, _)| k.direction.as_str()))
-        .bind(column(rows, |(k, _)| k.classification.as_str()))
-        .bind(column(rows, |(k, _)| codes.name(k.product_key)))
-        .bind(column(rows, |(k, _)| k.currency.as_str()))
-        .bind(column(rows, |(k, _)| k.source_id))
-        .bind(column(rows, |(k, _)| i32::from(k.detail)))
-        .bind(column(rows, |(_, s)| s.value))
-        .bind(column(rows, |(_, s)| s.n))
-        .execute(&mut **tx)
-        .await
-        .map_err(db_err)?;
-    Ok(())
-}
-
-/// The period totals added to the stored ones in one statement, as
-/// [`upsert_arrays`] does the rollup's.
-async fn upsert_totals_arrays(
-    tx: &mut Transaction<'static, Postgres>,
-    codes: &Codes,
-    rows: &[(TotalsKey, Sum)],
-) -> Result<(), DbErr> {
-    let sql = format!(
-        "INSERT INTO {TOTALS_TABLE} ({TOTALS_COLUMNS}) SELECT * FROM unnest(\
-         $1::text[], $2::int4[], $3::int4[], $4::text[], $5::text[], $6::text[], \
-         $7::int4[], $8::int4[], $9::float8[], $10::int8[]) {}",
-        add_on_conflict(TOTALS_TABLE, TOTALS_KEY_COLUMNS)
-    );
-    sqlx::query(AssertSqlSafe(sql))
-        .bind(column(rows, |(k, _)| codes.name(k.scope)))
-        .bind(column(rows, |(k, _)| k.period_start))
-        .bind(column(rows, |(k, _)| k.period_end))
-        .bind(column(rows, |(k, _)| k.direction.as_str()))
-        .bind(column(rows, |(k, _)| k.classification.as_str()))
-        .bind(column(rows, |(k, _)| k.currency.as_str()))
-        .bind(column(rows, |(k, _)| k.source_id))
-        .bind(column(rows, |(k, _)| i32::from(k.detail)))
-        .bind(column(rows, |(_, s)| s.value))
-        .bind(column(rows, |(_, s)| s.n))
+    bind(sqlx::query(AssertSqlSafe(sql)))
         .execute(&mut **tx)
         .await
         .map_err(db_err)?;
