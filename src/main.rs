@@ -308,7 +308,7 @@ async fn audit_files(
             scope_region_code: scope.clone(),
             ..Default::default()
         };
-        let result = audit::audit_document(&db.conn, &catalog, &doc).await?;
+        let result = audit::audit_document(&db, &catalog, &doc).await?;
         errors += result
             .findings
             .iter()
@@ -404,7 +404,7 @@ async fn audit_data(
         audit_run_id: Some(run.id),
         ..Default::default()
     };
-    let (findings, _) = audit::findings(&db.conn, &filter, 0, 10_000).await?;
+    let (findings, _) = audit::findings(&db, &filter, 0, 10_000).await?;
     match format {
         Format::Json => println!(
             "{}",

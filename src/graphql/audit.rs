@@ -498,7 +498,7 @@ impl Report {
     }
 
     async fn claims(&self, ctx: &Context<'_>) -> ApiResult<Vec<Claim>> {
-        let claims = crate::store::audit::claims_of(&state(ctx).db.conn, self.0.id)
+        let claims = crate::store::audit::claims_of(&state(ctx).db, self.0.id)
             .await
             .map_err(ApiError::from)?;
         Ok(claims.into_iter().map(|c| Claim(Arc::new(c))).collect())
@@ -510,7 +510,7 @@ impl Report {
             report_id: Some(self.0.id),
             ..Default::default()
         };
-        let (rows, _) = crate::store::audit::findings(&state(ctx).db.conn, &filter, 0, 10_000)
+        let (rows, _) = crate::store::audit::findings(&state(ctx).db, &filter, 0, 10_000)
             .await
             .map_err(ApiError::from)?;
         Ok(rows.into_iter().map(Finding::from).collect())
@@ -583,7 +583,7 @@ pub async fn summary(
     ctx: &Context<'_>,
     filter: &crate::store::audit::FindingFilter,
 ) -> ApiResult<Vec<RuleCount>> {
-    let rows = crate::store::audit::summary(&state(ctx).db.conn, filter)
+    let rows = crate::store::audit::summary(&state(ctx).db, filter)
         .await
         .map_err(ApiError::from)?;
     Ok(rows

@@ -59,7 +59,7 @@ impl AuditQuery {
     ) -> ApiResult<DocumentAudit> {
         let doc = input.to_document()?;
         let s = state(ctx);
-        let audit = service::audit_document(&s.db.conn, &s.catalog, &doc)
+        let audit = service::audit_document(&s.db, &s.catalog, &doc)
             .await
             .map_err(ApiError::from)?;
         Ok(DocumentAudit(audit))
@@ -75,7 +75,7 @@ impl AuditQuery {
     ) -> ApiResult<FindingConnection> {
         let filter = filter.unwrap_or_default().to_store()?;
         let (offset, limit) = page(first, after.as_deref())?;
-        let (rows, total) = service::findings(&state(ctx).db.conn, &filter, offset as u64, limit)
+        let (rows, total) = service::findings(&state(ctx).db, &filter, offset as u64, limit)
             .await
             .map_err(ApiError::from)?;
         Ok(FindingConnection::new(
@@ -93,7 +93,7 @@ impl AuditQuery {
         after: Option<String>,
     ) -> ApiResult<AuditRunConnection> {
         let (offset, limit) = page(first, after.as_deref())?;
-        let (rows, total) = service::audit_runs(&state(ctx).db.conn, offset as u64, limit)
+        let (rows, total) = service::audit_runs(&state(ctx).db, offset as u64, limit)
             .await
             .map_err(ApiError::from)?;
         Ok(AuditRunConnection::new(
@@ -120,7 +120,7 @@ impl AuditQuery {
     /// A stored report by id.
     async fn report(&self, ctx: &Context<'_>, id: ID) -> ApiResult<Option<Report>> {
         let id = numeric_id("id", "Report", &id)?;
-        Ok(service::report(&state(ctx).db.conn, id)
+        Ok(service::report(&state(ctx).db, id)
             .await
             .map_err(ApiError::from)?
             .map(Report))
@@ -134,7 +134,7 @@ impl AuditQuery {
         after: Option<String>,
     ) -> ApiResult<ReportConnection> {
         let (offset, limit) = page(first, after.as_deref())?;
-        let (rows, total) = service::reports(&state(ctx).db.conn, offset as u64, limit)
+        let (rows, total) = service::reports(&state(ctx).db, offset as u64, limit)
             .await
             .map_err(ApiError::from)?;
         Ok(ReportConnection::new(
@@ -361,7 +361,7 @@ impl AuditMutation {
         require_admin(ctx)?;
         let doc = input.to_document()?;
         let s = state(ctx);
-        let audit = service::audit_document(&s.db.conn, &s.catalog, &doc)
+        let audit = service::audit_document(&s.db, &s.catalog, &doc)
             .await
             .map_err(ApiError::from)?;
         let title = doc
@@ -419,10 +419,9 @@ impl AuditMutation {
             .transpose()?;
         let claims = to_claims(&s.catalog, &input.claims)?;
         let scope_code = scope.as_ref().map(|r| r.code.clone());
-        let findings =
-            service::audit_claims(&s.db.conn, &s.catalog, &claims, scope_code.as_deref())
-                .await
-                .map_err(ApiError::from)?;
+        let findings = service::audit_claims(&s.db, &s.catalog, &claims, scope_code.as_deref())
+            .await
+            .map_err(ApiError::from)?;
         let meta = ReportMeta {
             title: input.title,
             publisher: input.publisher,

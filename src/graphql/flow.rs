@@ -162,7 +162,7 @@ impl FlowConnection {
 
     /// Flows matching the filter, over all pages (counted only when asked for).
     async fn total_count(&self, ctx: &Context<'_>) -> ApiResult<u64> {
-        let db = &state(ctx).db.conn;
+        let db = &state(ctx).db;
         let Some(parent) = self.parent.clone() else {
             return Ok(flows::count(db, &self.spec).await.map_err(ApiError::from)?);
         };
@@ -239,7 +239,7 @@ pub async fn connection(
                 .unwrap_or_default();
             (loaded.rows.clone(), loaded.has_next)
         }
-        None => flows::page(&state(ctx).db.conn, &spec, &page)
+        None => flows::page(&state(ctx).db, &spec, &page)
             .await
             .map_err(ApiError::from)?,
     };

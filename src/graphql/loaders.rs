@@ -112,7 +112,7 @@ impl Loader<FlowPageKey> for FlowPageLoader {
         for ((group, spec, page), members) in groups {
             let codes = members.iter().map(|k| k.parent.code().to_owned()).collect();
             let parents = group.parents(codes);
-            let rows = flows::pages_by_parent(&self.db.conn, &parents, &spec, &page)
+            let rows = flows::pages_by_parent(&self.db, &parents, &spec, &page)
                 .await
                 .map_err(Arc::new)?;
             let mut by_parent: HashMap<String, Vec<flow::Model>> = HashMap::new();
@@ -157,7 +157,7 @@ impl Loader<FlowCountKey> for FlowCountLoader {
         let mut out = HashMap::new();
         for ((group, spec), members) in groups {
             let codes = members.iter().map(|k| k.parent.code().to_owned()).collect();
-            let counts = flows::counts_by_parent(&self.db.conn, &group.parents(codes), &spec)
+            let counts = flows::counts_by_parent(&self.db, &group.parents(codes), &spec)
                 .await
                 .map_err(Arc::new)?;
             for key in members {
@@ -201,7 +201,7 @@ impl Loader<TopKey> for TopLoader {
         for ((group, spec, by, first), members) in groups {
             let codes = members.iter().map(|k| k.parent.code().to_owned()).collect();
             let mut ranked =
-                aggregates::top_by_parent(&self.db.conn, &group.parents(codes), &spec, by, first)
+                aggregates::top_by_parent(&self.db, &group.parents(codes), &spec, by, first)
                     .await
                     .map_err(Arc::new)?;
             for key in members {
@@ -252,16 +252,10 @@ impl Loader<TotalsKey> for TotalsLoader {
             let mut periods: Vec<Period> = members.iter().map(|k| k.period).collect();
             periods.sort_unstable_by_key(|p| (p.start().key(), p.end().key()));
             periods.dedup();
-            let totals = aggregates::region_totals(
-                &self.db.conn,
-                level,
-                codes,
-                &periods,
-                currency,
-                source_id,
-            )
-            .await
-            .map_err(Arc::new)?;
+            let totals =
+                aggregates::region_totals(&self.db, level, codes, &periods, currency, source_id)
+                    .await
+                    .map_err(Arc::new)?;
             for key in members {
                 let code = if level == RegionLevel::Country {
                     "00"

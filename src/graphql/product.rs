@@ -75,7 +75,7 @@ impl Product {
             )
             .await;
         }
-        Ok(aggregates::top(&state(ctx).db.conn, &spec, group, first)
+        Ok(aggregates::top(&state(ctx).db, &spec, group, first)
             .await
             .map_err(ApiError::from)?)
     }
@@ -218,7 +218,7 @@ impl Product {
         #[graphql(default = "USD")] currency: String,
     ) -> ApiResult<Option<f64>> {
         let spec = self.spec(ctx, direction, &period, &currency)?;
-        Ok(aggregates::total(&state(ctx).db.conn, &spec)
+        Ok(aggregates::total(&state(ctx).db, &spec)
             .await
             .map_err(ApiError::from)?)
     }

@@ -215,7 +215,7 @@ impl Query {
                 let id: i64 = key
                     .parse()
                     .map_err(|_| ApiError::bad_input("id", "global_id", "malformed flow id"))?;
-                store_flows::by_id(&s.db.conn, id)
+                store_flows::by_id(&s.db, id)
                     .await
                     .map_err(ApiError::from)?
                     .map(|f| Node::Flow(Flow(std::sync::Arc::new(f))))

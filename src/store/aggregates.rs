@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use entity::flow;
 use migration::rollup::TOTALS_TABLE;
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query, SelectStatement};
-use sea_orm::{DatabaseConnection, DbBackend, FromQueryResult};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult};
 use tradegraph_domain::{Classification, Currency, Period, RegionLevel};
 
 use super::flows::{self, FlowSpec, Parents};
@@ -57,7 +57,7 @@ impl Totals {
 /// other period in one statement of its own (from the period totals for
 /// the country or states).
 pub async fn region_totals(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     level: RegionLevel,
     codes: Vec<String>,
     periods: &[Period],
@@ -180,7 +180,7 @@ impl GroupBy {
 /// The `first` largest groups of the detail flows matching `spec`, with each
 /// group's share of the whole, in one statement.
 pub async fn top(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     spec: &FlowSpec,
     group: GroupBy,
     first: u64,
@@ -218,7 +218,7 @@ pub(super) struct SumRow {
 }
 
 /// The sum of the detail flows matching `spec` (`None` when there are none).
-pub async fn total(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<Option<f64>> {
+pub async fn total(db: &impl ConnectionTrait, spec: &FlowSpec) -> StoreResult<Option<f64>> {
     if let Some(total) = rollup::total(db, spec).await? {
         return Ok(total);
     }
@@ -262,7 +262,7 @@ struct CoverageRow {
 /// holds (a state's or the country's product over a calendar year) is
 /// asked after it.
 pub async fn covered_total(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     catalog: &super::catalog::Catalog,
     spec: &FlowSpec,
 ) -> StoreResult<Option<Option<f64>>> {
@@ -530,7 +530,7 @@ impl ParentGroupRow {
 /// The `first` largest groups for each parent, with shares of that parent's
 /// whole, in one statement (the nested form of [`top`]).
 pub async fn top_by_parent(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     parents: &Parents,
     spec: &FlowSpec,
     group: GroupBy,

@@ -166,7 +166,7 @@ const CONCURRENT_FIGURES: usize = 8;
 /// several at a time, so a report waits for its slowest figure rather than
 /// for the sum of them.
 pub async fn claim_data(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     catalog: &Catalog,
     claims: &[Claim],
     scope: Option<&str>,
@@ -208,7 +208,7 @@ pub async fn claim_data(
 
 /// Extracts a document's claims and runs every report rule and CLAIM_DATA.
 pub async fn audit_document(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     catalog: &Catalog,
     doc: &Document,
 ) -> StoreResult<DocumentAudit> {
@@ -224,7 +224,7 @@ pub async fn audit_document(
 
 /// Runs every rule over claims entered by hand.
 pub async fn audit_claims(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     catalog: &Catalog,
     claims: &[Claim],
     scope: Option<&str>,
@@ -399,12 +399,12 @@ pub async fn save_report(
     Ok((report, run))
 }
 
-pub async fn report(db: &DatabaseConnection, id: i64) -> StoreResult<Option<report::Model>> {
+pub async fn report(db: &impl ConnectionTrait, id: i64) -> StoreResult<Option<report::Model>> {
     Ok(report::Entity::find_by_id(id).one(db).await?)
 }
 
 pub async fn reports(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     offset: u64,
     limit: u64,
 ) -> StoreResult<(Vec<report::Model>, u64)> {
@@ -419,7 +419,7 @@ pub async fn reports(
 }
 
 /// A stored report's claims, in order.
-pub async fn claims_of(db: &DatabaseConnection, report_id: i64) -> StoreResult<Vec<Claim>> {
+pub async fn claims_of(db: &impl ConnectionTrait, report_id: i64) -> StoreResult<Vec<Claim>> {
     let rows = claim::Entity::find()
         .filter(claim::Column::ReportId.eq(report_id))
         .order_by_asc(claim::Column::Ordinal)
@@ -523,7 +523,7 @@ impl FindingFilter {
 }
 
 pub async fn findings(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     filter: &FindingFilter,
     offset: u64,
     limit: u64,
@@ -540,7 +540,7 @@ pub async fn findings(
 }
 
 pub async fn audit_runs(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     offset: u64,
     limit: u64,
 ) -> StoreResult<(Vec<audit_run::Model>, u64)> {
@@ -563,7 +563,7 @@ pub struct RuleCount {
 
 /// Findings counted per rule and severity (in SQL).
 pub async fn summary(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     filter: &FindingFilter,
 ) -> StoreResult<Vec<RuleCount>> {
     let q = filter

@@ -6,7 +6,7 @@
 //! Within one source a repeated flow key cannot be stored at all: the unique
 //! index refuses it at import or mutation time with rule `DUPLICATE_FLOW`.
 
-use sea_orm::{DatabaseConnection, DbBackend, FromQueryResult, Statement};
+use sea_orm::{ConnectionTrait, DbBackend, FromQueryResult, Statement};
 use tradegraph_audit::{Finding, RuleCode, Severity};
 use tradegraph_domain::{Interval, Period, RegionLevel, YearMonth};
 
@@ -211,7 +211,7 @@ fn hierarchy_sql(backend: DbBackend, scope: &DataScope, level: &Level, states: &
 
 /// HIERARCHY_SUM: municipalities over their state, states over the nation.
 pub async fn hierarchy_sum(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     catalog: &Catalog,
     scope: &DataScope,
 ) -> StoreResult<Vec<FlowFinding>> {
@@ -339,7 +339,7 @@ struct SourceRow {
 /// size, not the table's (the whole-table GROUP BY this replaces took 4.6 s
 /// over a million flows).
 pub async fn duplicate_flow(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     scope: &DataScope,
 ) -> StoreResult<Vec<FlowFinding>> {
     let backend = db.get_database_backend();

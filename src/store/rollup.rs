@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use migration::rollup::{ALL_PRODUCTS_KEY, COUNTRY_SCOPE, HS_KEY_LEN, TABLE, TOTALS_TABLE};
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query, SelectStatement};
-use sea_orm::{DatabaseConnection, FromQueryResult, Statement};
+use sea_orm::{ConnectionTrait, FromQueryResult, Statement};
 use tradegraph_domain::{Classification, Direction, Period, RegionLevel};
 
 use super::StoreResult;
@@ -204,7 +204,7 @@ pub(super) fn totals_filters(sql: &mut SqlText, spec: &FlowSpec) -> Option<(Stri
 
 /// `SELECT {select} FROM flow_totals` over the rows holding `spec`'s
 /// flows, when the period totals hold them (see [`totals_filters`]).
-fn totals_select(db: &DatabaseConnection, spec: &FlowSpec, select: &str) -> Option<Statement> {
+fn totals_select(db: &impl ConnectionTrait, spec: &FlowSpec, select: &str) -> Option<Statement> {
     let mut sql = SqlText::new(db.get_database_backend());
     let (scope, filters) = totals_filters(&mut sql, spec)?;
     sql.push("SELECT ")
@@ -225,7 +225,7 @@ pub fn holds(spec: &FlowSpec) -> bool {
 
 /// The sum of `spec`'s detail flows, when the period totals or the rollup
 /// hold it.
-pub async fn total(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<Option<Option<f64>>> {
+pub async fn total(db: &impl ConnectionTrait, spec: &FlowSpec) -> StoreResult<Option<Option<f64>>> {
     let spec = FlowSpec {
         detail_only: true,
         ..spec.clone()
@@ -250,7 +250,7 @@ pub async fn total(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<Opti
 
 /// The number of flows matching `spec`, when the period totals or the
 /// rollup hold it.
-pub async fn count(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<Option<u64>> {
+pub async fn count(db: &impl ConnectionTrait, spec: &FlowSpec) -> StoreResult<Option<u64>> {
     if let Some(statement) = totals_select(db, spec, "CAST(COALESCE(SUM(n), 0) AS BIGINT) AS n") {
         let row = CountRow::find_by_statement(statement).one(db).await?;
         return Ok(Some(row.map_or(0, |r| u64::try_from(r.n).unwrap_or(0))));
@@ -283,7 +283,7 @@ fn per_parent_totals(parents: &Parents, spec: &FlowSpec) -> Option<(Expr, Select
 
 /// [`count`] for each region parent (the country or states), in one statement.
 pub async fn counts_by_parent(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     parents: &Parents,
     spec: &FlowSpec,
 ) -> StoreResult<Option<HashMap<String, u64>>> {
@@ -308,7 +308,7 @@ pub async fn counts_by_parent(
 /// scope code, in one statement, when the rollup holds them: a balance and
 /// its growth against the year before read both years at once.
 pub async fn region_totals(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     parents: &Parents,
     spec: &FlowSpec,
     years: &[i32],
@@ -343,7 +343,7 @@ pub async fn region_totals(
 /// statement; `None` for other parents, or a `spec` the totals cannot
 /// answer.
 pub async fn region_period_totals(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     parents: &Parents,
     spec: &FlowSpec,
 ) -> StoreResult<Option<HashMap<String, Totals>>> {
@@ -384,7 +384,7 @@ struct YearKeyDirectionSum {
 /// The `first` largest groups of `spec`'s detail flows with the total of
 /// every group, when the rollup holds them.
 pub(super) async fn top(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     spec: &FlowSpec,
     group: GroupBy,
     first: u64,
@@ -418,7 +418,7 @@ pub(super) async fn top(
 
 /// [`top`] for each region parent (the country or states), in one statement.
 pub(super) async fn top_by_parent(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     parents: &Parents,
     spec: &FlowSpec,
     group: GroupBy,

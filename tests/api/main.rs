@@ -13,5 +13,6 @@ mod flows;
 mod http;
 mod mutations;
 mod nplus1;
+mod pool;
 mod rollup;
 mod schema;

@@ -6,7 +6,7 @@
 use entity::flow;
 use sea_orm::sea_query::{Alias, Asterisk, Condition, Expr, ExprTrait, Order, Query, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect,
 };
 use tradegraph_domain::{Classification, Currency, Direction, Period, RegionLevel};
@@ -230,7 +230,7 @@ fn after_condition(order: FlowOrder, cursor: Cursor) -> StoreResult<SimpleExpr> 
 
 /// One page of flows matching `spec`, plus whether more follow.
 pub async fn page(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     spec: &FlowSpec,
     page: &PageSpec,
 ) -> StoreResult<(Vec<flow::Model>, bool)> {
@@ -250,7 +250,7 @@ pub async fn page(
     Ok((rows, more))
 }
 
-pub async fn count(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<u64> {
+pub async fn count(db: &impl ConnectionTrait, spec: &FlowSpec) -> StoreResult<u64> {
     if let Some(n) = super::rollup::count(db, spec).await? {
         return Ok(n);
     }
@@ -260,7 +260,7 @@ pub async fn count(db: &DatabaseConnection, spec: &FlowSpec) -> StoreResult<u64>
         .await?)
 }
 
-pub async fn by_id(db: &DatabaseConnection, id: i64) -> StoreResult<Option<flow::Model>> {
+pub async fn by_id(db: &impl ConnectionTrait, id: i64) -> StoreResult<Option<flow::Model>> {
     Ok(flow::Entity::find_by_id(id).one(db).await?)
 }
 
@@ -399,7 +399,7 @@ impl Parents {
 
 /// The first page of flows for each parent, in one statement.
 pub async fn pages_by_parent(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     parents: &Parents,
     spec: &FlowSpec,
     page: &PageSpec,
@@ -476,7 +476,7 @@ pub(super) struct CountRow {
 
 /// Flows matching `spec` for each parent, in one statement.
 pub async fn counts_by_parent(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     parents: &Parents,
     spec: &FlowSpec,
 ) -> StoreResult<std::collections::HashMap<String, u64>> {
