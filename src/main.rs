@@ -184,7 +184,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let started = std::time::Instant::now();
             let report = import::import(
                 &db.conn,
-                &catalog,
+                catalog.clone(),
                 input,
                 ImportOptions {
                     skip_invalid,

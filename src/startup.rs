@@ -3,6 +3,7 @@
 //! port (port 0 in tests).
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use actix_web::dev::Server;
@@ -71,16 +72,16 @@ pub struct AppState {
 
 /// Migrates, and loads the bundled reference data and sample flows into an
 /// empty database. Later runs find them and do nothing.
-pub async fn prepare_database(db: &Database) -> StoreResult<Catalog> {
+pub async fn prepare_database(db: &Database) -> StoreResult<Arc<Catalog>> {
     Migrator::up(&db.conn, None).await?;
     if !seed::is_seeded(&db.conn).await? {
         seed::seed_catalogues(&db.conn).await?;
     }
-    let catalog = Catalog::load(&db.conn).await?;
+    let catalog = Arc::new(Catalog::load(&db.conn).await?);
     if !write::has_flows_from(&db.conn, tradegraph_ingest::data_mexico::SOURCE).await? {
         let report = import::import(
             &db.conn,
-            &catalog,
+            catalog.clone(),
             seed::DATAMEXICO_SAMPLE_CSV.as_bytes(),
             import::ImportOptions::default(),
             |_| {},

@@ -56,6 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // NO_DUPLICATE_CHECK=1 measures the reader without the duplicate index.
     let options = ReaderOptions {
         check_duplicates: std::env::var_os("NO_DUPLICATE_CHECK").is_none(),
+        ..ReaderOptions::default()
     };
     let mut flows = reader_with_options(File::open(&file)?, &catalog, options)?;
     let (mut good, mut bad) = (0u64, HashMap::<&str, u64>::new());

@@ -30,6 +30,14 @@ pub(crate) struct DuplicateIndex {
 }
 
 impl DuplicateIndex {
+    /// An index with room for `rows` keys.
+    pub fn with_capacity(rows: usize) -> Self {
+        Self {
+            seen: HashMap::with_capacity_and_hasher(rows, Default::default()),
+            ..Self::default()
+        }
+    }
+
     /// Records the key of `record`; returns the earlier line if the key was
     /// already there.
     pub fn insert(&mut self, record: &FlowRecord) -> Result<Option<u64>, Violation> {

@@ -40,12 +40,17 @@ pub struct ReaderOptions {
     /// (default true). The check keeps about 50 MB per million rows; turn it
     /// off when the destination enforces uniqueness itself.
     pub check_duplicates: bool,
+    /// Rows the file is expected to hold (0 when unknown): the duplicate
+    /// index is sized for them at once, instead of growing by doubling,
+    /// rehashing every key and faulting in fresh pages each time.
+    pub expected_rows: usize,
 }
 
 impl Default for ReaderOptions {
     fn default() -> Self {
         Self {
             check_duplicates: true,
+            expected_rows: 0,
         }
     }
 }
@@ -108,7 +113,9 @@ pub fn reader_with_options<R: Read>(
         columns,
         catalog,
         row: StringRecord::new(),
-        duplicates: options.check_duplicates.then(DuplicateIndex::default),
+        duplicates: options
+            .check_duplicates
+            .then(|| DuplicateIndex::with_capacity(options.expected_rows)),
         skipped: Vec::new(),
         skipped_count: 0,
         rows: 0,

@@ -120,13 +120,14 @@ impl Mutation {
     ) -> ApiResult<ImportFlowsPayload> {
         require_admin(ctx)?;
         let s = state(ctx);
+        let size = csv.len() as u64;
         let report = import::import(
             &s.db.conn,
-            &s.catalog,
-            csv.as_bytes(),
+            s.catalog.clone(),
+            std::io::Cursor::new(csv.into_bytes()),
             ImportOptions {
                 skip_invalid,
-                size_hint: Some(csv.len() as u64),
+                size_hint: Some(size),
             },
             |_| {},
         )

@@ -421,8 +421,8 @@ impl Product {
 pub struct CatalogHandle(Arc<RwLock<Arc<Catalog>>>);
 
 impl CatalogHandle {
-    pub fn new(catalog: Catalog) -> Self {
-        Self(Arc::new(RwLock::new(Arc::new(catalog))))
+    pub fn new(catalog: Arc<Catalog>) -> Self {
+        Self(Arc::new(RwLock::new(catalog)))
     }
 
     pub fn snapshot(&self) -> Arc<Catalog> {

@@ -140,7 +140,8 @@ async fn bulk_import_refuses_a_stored_key_and_writes_nothing(app: TestApp) {
     // product, currency and source); the rest are new.
     let mut csv = rows("02004", 1);
     csv.push_str(&rows("02002", 5)[HEADER.len()..]);
-    let err = import::import(&app.state.db.conn, &catalog, csv.as_bytes(), LARGE, |_| {})
+    let input = std::io::Cursor::new(csv.into_bytes());
+    let err = import::import(&app.state.db.conn, catalog, input, LARGE, |_| {})
         .await
         .unwrap_err();
     let text = err.to_string();
@@ -203,7 +204,8 @@ async fn the_flow_key_migration_goes_down_and_up_again(app: TestApp) {
     app.import(&rows("02004", 1)).await;
     let catalog = app.state.catalog.snapshot();
     for options in [ImportOptions::default(), LARGE] {
-        let err = import::import(db, &catalog, rows("02004", 1).as_bytes(), options, |_| {})
+        let input = std::io::Cursor::new(rows("02004", 1).into_bytes());
+        let err = import::import(db, catalog.clone(), input, options, |_| {})
             .await
             .unwrap_err();
         assert_duplicate_flow(&err);

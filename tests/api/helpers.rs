@@ -159,8 +159,8 @@ impl TestApp {
         let catalog = self.state.catalog.snapshot();
         let report = tradegraph::store::import::import(
             &self.state.db.conn,
-            &catalog,
-            csv.as_bytes(),
+            catalog,
+            std::io::Cursor::new(csv.as_bytes().to_vec()),
             LARGE,
             |_| {},
         )

@@ -14,6 +14,7 @@ crate::on_both!(
     import_skip_invalid_writes_the_good_rows,
     import_refuses_a_stored_key_naming_its_line,
     import_registers_a_source_met_midway,
+    an_invalid_row_batches_into_the_file_rejects_all_of_it,
 );
 
 const CREATE: &str = "mutation($i: CreateFlowInput!) { createFlow(input: $i) { id period direction value currency region { code } product { code } partner { iso3 } source { code } } }";
@@ -257,4 +258,77 @@ async fn import_registers_a_source_met_midway(app: TestApp) {
             (4, "customs-feed".to_owned())
         ]
     );
+}
+
+/// 6,000 rows with distinct keys, the one at `bad_line` naming an unknown
+/// region.
+fn many_rows(bad_line: usize) -> String {
+    let mut csv = String::from(HEADER);
+    let mut line = 1;
+    for region in ["02002", "02004"] {
+        for product in ["854231", "870323", "847130", "851713", "870899"] {
+            for partner in ["USA", "CHN", "CAN", "DEU", "JPN"] {
+                for direction in ["EXPORT", "IMPORT"] {
+                    for month in 0..60 {
+                        line += 1;
+                        let region = if line == bad_line { "02099" } else { region };
+                        let period = format!("{}-{:02}", 2020 + month / 12, month % 12 + 1);
+                        csv.push_str(&format!(
+                            "{period},{direction},{region},{partner},HS,{product},{line},USD,manual\n"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    csv
+}
+
+/// The report of importing `csv`, and the progress reported on the way.
+async fn import_through_the_store(
+    app: &TestApp,
+    csv: &str,
+    skip_invalid: bool,
+) -> (tradegraph::store::import::ImportReport, Vec<u64>) {
+    let mut progress = Vec::new();
+    let options = tradegraph::store::import::ImportOptions {
+        skip_invalid,
+        size_hint: None,
+    };
+    let report = tradegraph::store::import::import(
+        &app.state.db.conn,
+        app.state.catalog.snapshot(),
+        std::io::Cursor::new(csv.as_bytes().to_vec()),
+        options,
+        |bytes| progress.push(bytes),
+    )
+    .await
+    .unwrap();
+    (report, progress)
+}
+
+/// The file is read on a thread of its own, in batches of 1,024 rows that
+/// reach the database before the bad row is read: still nothing is written.
+/// (Through the store: the file is larger than the test server's body limit.)
+async fn an_invalid_row_batches_into_the_file_rejects_all_of_it(app: TestApp) {
+    let before = flow_count(&app).await;
+    let csv = many_rows(4_500);
+    let (report, _) = import_through_the_store(&app, &csv, false).await;
+    assert!(!report.committed);
+    assert_eq!((report.error_count, report.inserted), (1, 0));
+    let error = &report.errors[0];
+    assert_eq!(
+        (error.line, error.column.as_str(), error.rule),
+        (4_500, "region_code", "unknown_region"),
+        "{error:?}"
+    );
+    assert_eq!(report.rows_read, 6_000, "the whole file was read");
+    assert_eq!(flow_count(&app).await, before, "nothing was written");
+
+    let (report, progress) = import_through_the_store(&app, &csv, true).await;
+    assert!(report.committed);
+    assert_eq!(report.inserted, 5_999);
+    assert_eq!(flow_count(&app).await, before + 5_999);
+    assert!(progress.windows(2).all(|w| w[0] <= w[1]), "{progress:?}");
+    assert_eq!(progress.last(), Some(&(csv.len() as u64)));
 }

@@ -253,6 +253,7 @@ fn duplicate_keys_name_the_first_line() {
         catalog(),
         ReaderOptions {
             check_duplicates: false,
+            ..ReaderOptions::default()
         },
     )
     .unwrap()

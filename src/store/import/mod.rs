@@ -2,8 +2,9 @@
 //! row rejects the whole file (unless invalid rows are skipped on request),
 //! and LABEL_CODE findings are recorded once the rows are committed.
 //!
-//! The rows stream to the database while the file is still being read
-//! (PostgreSQL's `COPY`, SQLite's multi-row `INSERT`), the yearly rollup is
+//! The rows stream to the database while the file is still being read on
+//! a thread of its own ([`Records`]; PostgreSQL's `COPY`, SQLite's
+//! multi-row `INSERT`), the yearly rollup is
 //! summed in memory on the way ([`sums`]), and a large import into a table
 //! not much larger sets the secondary indexes aside and rebuilds them before
 //! commit.
@@ -13,6 +14,8 @@ mod sums;
 mod txn;
 
 use std::io::Read;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use entity::source;
 use sea_orm::sea_query::OnConflict;
@@ -76,12 +79,15 @@ pub const BULK_MIN_ROWS: u64 = 100_000;
 const BULK_MAX_EXISTING_RATIO: u64 = 2;
 /// Bytes per row of a typical flow CSV, to turn a file size into rows.
 const BYTES_PER_ROW: u64 = 56;
+/// The in-file duplicate check is sized at once for at most this many rows
+/// (a table of 4 Mi slots, about 100 MB); a larger file's grows from there.
+const PRESIZE_MAX_ROWS: u64 = 3_500_000;
 
-/// The file's rows as the writers take them: valid records in order, while
-/// invalid ones are counted and kept for the report. Without
+/// The file's rows as the reading thread checks them: valid records in
+/// order, while invalid ones are counted and kept for the report. Without
 /// `skip_invalid`, the first invalid row ends the records; the rest of the
 /// file is still read, to report its other invalid rows.
-pub(super) struct Rows<'c, R: Read> {
+struct Rows<'c, R: Read> {
     reader: FlowReader<'c, R>,
     catalog: &'c Catalog,
     skip_invalid: bool,
@@ -115,36 +121,175 @@ impl<R: Read> Rows<'_, R> {
     fn rejected(&self) -> bool {
         self.report.error_count > 0 && !self.skip_invalid
     }
+}
+
+/// Records a batch carries from the reading thread to the writer.
+const BATCH_ROWS: usize = 1024;
+
+/// Batches that may wait for the writer: enough to keep both threads busy
+/// through a hiccup, few enough that memory does not grow with the file.
+const BATCHES_AHEAD: usize = 8;
+
+/// Checked records and how far into the file they reach.
+struct Batch {
+    records: Vec<tradegraph_ingest::FlowRecord>,
+    bytes_read: u64,
+}
+
+/// The records as the writers take them, from a thread of their own that
+/// reads and checks the file: parsing and checking a row costs the client
+/// about as much as writing it, and the two now run on two cores. The
+/// channel is bounded, so the reader stays at most [`BATCHES_AHEAD`]
+/// batches ahead.
+pub(super) struct Records {
+    batches: tokio::sync::mpsc::Receiver<Batch>,
+    current: std::vec::IntoIter<tradegraph_ingest::FlowRecord>,
+    bytes_read: u64,
+    rejected: Arc<AtomicBool>,
+}
+
+impl Records {
+    async fn next(&mut self) -> Option<tradegraph_ingest::FlowRecord> {
+        loop {
+            if let Some(record) = self.current.next() {
+                return Some(record);
+            }
+            let batch = self.batches.recv().await?;
+            self.bytes_read = batch.bytes_read;
+            self.current = batch.records.into_iter();
+        }
+    }
+
+    /// The file has an invalid row and invalid rows are not to be skipped.
+    /// Known once the last record has been taken: the reader holds back
+    /// every record after the first invalid row.
+    fn rejected(&self) -> bool {
+        self.rejected.load(Ordering::Acquire)
+    }
 
     fn bytes_read(&self) -> u64 {
-        self.reader.bytes_read()
+        self.bytes_read
     }
+}
+
+/// What the reading thread reports once the file is read.
+struct ReadOutcome {
+    report: ImportReport,
+    bytes_read: u64,
+}
+
+fn reader_stopped() -> StoreError {
+    StoreError::Db(sea_orm::DbErr::Custom(
+        "the import's reading thread stopped".into(),
+    ))
+}
+
+/// Starts reading `input` on a blocking thread; returns the records once the
+/// header is read, or the format error that stops the file at its header.
+async fn start_reading<R: Read + Send + 'static>(
+    input: R,
+    catalog: Arc<Catalog>,
+    options: ImportOptions,
+) -> StoreResult<(Records, tokio::task::JoinHandle<ReadOutcome>)> {
+    let reader_options = ReaderOptions {
+        expected_rows: (options.size_hint.unwrap_or(0) / BYTES_PER_ROW).min(PRESIZE_MAX_ROWS)
+            as usize,
+        ..ReaderOptions::default()
+    };
+    let skip_invalid = options.skip_invalid;
+    let (send, batches) = tokio::sync::mpsc::channel(BATCHES_AHEAD);
+    let (header, header_read) = tokio::sync::oneshot::channel();
+    let rejected = Arc::new(AtomicBool::new(false));
+    let flag = rejected.clone();
+    let reading = tokio::task::spawn_blocking(move || {
+        let reader = match tradegraph_ingest::reader_with_options(input, &*catalog, reader_options)
+        {
+            Ok(reader) => reader,
+            Err(e) => {
+                let _ = header.send(Err(e));
+                return ReadOutcome {
+                    report: ImportReport::default(),
+                    bytes_read: 0,
+                };
+            }
+        };
+        let _ = header.send(Ok(()));
+        let mut rows = Rows {
+            reader,
+            catalog: &catalog,
+            skip_invalid,
+            report: ImportReport::default(),
+        };
+        let mut records = Vec::with_capacity(BATCH_ROWS);
+        let mut writer_gone = false;
+        while let Some(record) = rows.next() {
+            records.push(record);
+            if records.len() == BATCH_ROWS {
+                let batch = Batch {
+                    records: std::mem::replace(&mut records, Vec::with_capacity(BATCH_ROWS)),
+                    bytes_read: rows.reader.bytes_read(),
+                };
+                if send.blocking_send(batch).is_err() {
+                    // The writer stopped (an error, or the import was
+                    // dropped): nothing will be written.
+                    writer_gone = true;
+                    break;
+                }
+            }
+        }
+        let bytes_read = rows.reader.bytes_read();
+        if !writer_gone && !records.is_empty() {
+            let _ = send.blocking_send(Batch {
+                records,
+                bytes_read,
+            });
+        }
+        // Before the channel closes: the writer reads it after the last batch.
+        flag.store(rows.rejected(), Ordering::Release);
+        drop(send);
+        rows.report.rows_read = rows.reader.rows_read();
+        rows.report.skipped = rows.reader.skipped().to_vec();
+        ReadOutcome {
+            report: rows.report,
+            bytes_read,
+        }
+    });
+    match header_read.await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err(StoreError::invalid("file", "format", e.to_string())),
+        Err(_) => return Err(reader_stopped()),
+    }
+    let records = Records {
+        batches,
+        current: Vec::new().into_iter(),
+        bytes_read: 0,
+        rejected,
+    };
+    Ok((records, reading))
 }
 
 /// Streams a flow CSV into the database in one transaction.
 /// `progress` is called with the bytes read so far as the rows are written.
-pub async fn import<R: Read>(
+pub async fn import<R: Read + Send + 'static>(
     db: &DatabaseConnection,
-    catalog: &Catalog,
+    catalog: Arc<Catalog>,
     input: R,
     options: ImportOptions,
     mut progress: impl FnMut(u64),
 ) -> StoreResult<ImportReport> {
-    let reader = tradegraph_ingest::reader_with_options(input, catalog, ReaderOptions::default())
-        .map_err(|e| StoreError::invalid("file", "format", e.to_string()))?;
-    let mut rows = Rows {
-        reader,
-        catalog,
-        skip_invalid: options.skip_invalid,
-        report: ImportReport::default(),
-    };
+    let (mut records, reading) = start_reading(input, catalog, options).await?;
     let mut txn = Txn::begin(db).await?;
     let backend = txn.backend();
-    let written = write_all(&mut txn, &mut rows, options, &mut progress).await;
-    rows.report.rows_read = rows.reader.rows_read();
-    rows.report.skipped = rows.reader.skipped().to_vec();
+    let written = write_all(&mut txn, &mut records, options, &mut progress).await;
+    // A writer that stopped early lets the reader stop too.
+    drop(records);
+    let ReadOutcome {
+        mut report,
+        bytes_read,
+    } = reading.await.map_err(|_| reader_stopped())?;
+    let rejected = report.error_count > 0 && !options.skip_invalid;
     let inserted = match written {
-        Ok(inserted) if !rows.rejected() => {
+        Ok(inserted) if !rejected => {
             txn.commit().await?;
             inserted
         }
@@ -153,10 +298,9 @@ pub async fn import<R: Read>(
                 warn!(error = %e, "rolling back the import failed");
             }
             outcome?;
-            return Ok(rows.report);
+            return Ok(report);
         }
     };
-    let mut report = rows.report;
     report.inserted = inserted;
     report.committed = true;
     if backend == DbBackend::Postgres && report.inserted >= VACUUM_AFTER_ROWS {
@@ -181,7 +325,7 @@ pub async fn import<R: Read>(
     )
     .await?
     .map(|run| run.id);
-    progress(rows.reader.bytes_read());
+    progress(bytes_read);
     info!(
         rows = report.rows_read,
         inserted = report.inserted,
@@ -194,9 +338,9 @@ pub async fn import<R: Read>(
 /// Every write of an import, inside `txn`: the rows (with the indexes set
 /// aside for a bulk import, and rebuilt), then the rollup. Returns the rows
 /// written; the caller commits, or rolls back when the rows were rejected.
-async fn write_all<R: Read>(
+async fn write_all(
     txn: &mut Txn,
-    rows: &mut Rows<'_, R>,
+    rows: &mut Records,
     options: ImportOptions,
     progress: &mut impl FnMut(u64),
 ) -> StoreResult<u64> {

@@ -3,14 +3,14 @@
 //! writes what was sent before.
 
 use std::collections::HashMap;
-use std::io::{Read, Write as _};
+use std::io::Write as _;
 
 use sea_orm::sqlx::{self, AssertSqlSafe, Postgres, Sqlite, Transaction};
 use tradegraph_ingest::FlowRecord;
 
 use super::sums::Sums;
 use super::txn::{Txn, db_err};
-use super::{Rows, register_source, source_ids};
+use super::{Records, register_source, source_ids};
 use crate::store::write::duplicate;
 use crate::store::{StoreError, StoreResult};
 
@@ -28,9 +28,9 @@ const SQLITE_ROWS: usize = 3_000;
 /// Writes every record of `rows` into `flows` and adds it to `sums`;
 /// returns the rows written. Stops early, writing nothing more, when the
 /// file turns out to be rejected.
-pub(super) async fn write<R: Read>(
+pub(super) async fn write(
     txn: &mut Txn,
-    rows: &mut Rows<'_, R>,
+    rows: &mut Records,
     sums: &mut Sums,
     progress: &mut impl FnMut(u64),
 ) -> StoreResult<u64> {
@@ -60,9 +60,9 @@ pub(super) async fn write<R: Read>(
 type Streamed = (u64, Option<FlowRecord>);
 
 /// One `COPY` of records until the end of the file or an unknown source.
-async fn copy<R: Read>(
+async fn copy(
     tx: &mut Transaction<'static, Postgres>,
-    rows: &mut Rows<'_, R>,
+    rows: &mut Records,
     ids: &HashMap<String, i32>,
     mut carry: Option<FlowRecord>,
     sums: &mut Sums,
@@ -76,7 +76,14 @@ async fn copy<R: Read>(
     // The file line of each row sent, to name the row a clash is on.
     let mut lines: Vec<u64> = Vec::new();
     let mut unknown = None;
-    while let Some(record) = carry.take().or_else(|| rows.next()) {
+    loop {
+        let record = match carry.take() {
+            Some(record) => record,
+            None => match rows.next().await {
+                Some(record) => record,
+                None => break,
+            },
+        };
         let Some(&source_id) = ids.get(&record.source) else {
             unknown = Some(record);
             break;
@@ -178,16 +185,16 @@ fn copy_clash(err: sqlx::Error, lines: &[u64]) -> StoreError {
 /// Multi-row INSERTs of records until the end of the file or an unknown
 /// source. SQLite writes on the driver's own thread: each batch is written
 /// while the next one is read.
-async fn insert<R: Read>(
+async fn insert(
     tx: &mut Transaction<'static, Sqlite>,
-    rows: &mut Rows<'_, R>,
+    rows: &mut Records,
     ids: &HashMap<String, i32>,
     mut carry: Option<FlowRecord>,
     sums: &mut Sums,
     progress: &mut impl FnMut(u64),
 ) -> StoreResult<Streamed> {
     let mut written = 0;
-    let (mut batch, mut unknown) = fill(rows, ids, &mut carry, sums);
+    let (mut batch, mut unknown) = fill(rows, ids, &mut carry, sums).await;
     while !batch.is_empty() && !rows.rejected() {
         let first = batch[0].0.line;
         let last = batch[batch.len() - 1].0.line;
@@ -195,7 +202,10 @@ async fn insert<R: Read>(
         let statement = values(std::mem::take(&mut batch));
         let read_ahead = unknown.is_none();
         let (result, next) = futures::join!(statement.execute(&mut **tx), async {
-            read_ahead.then(|| fill(rows, ids, &mut carry, sums))
+            match read_ahead {
+                true => Some(fill(rows, ids, &mut carry, sums).await),
+                false => None,
+            }
         });
         result.map_err(|err| match duplicate(db_err(err)) {
             StoreError::Invalid { rule, .. } => StoreError::invalid(
@@ -220,16 +230,20 @@ async fn insert<R: Read>(
 
 /// The next batch of records and their source ids, and the record it
 /// stopped at when that one's source is not registered.
-fn fill<R: Read>(
-    rows: &mut Rows<'_, R>,
+async fn fill(
+    rows: &mut Records,
     ids: &HashMap<String, i32>,
     carry: &mut Option<FlowRecord>,
     sums: &mut Sums,
 ) -> (Vec<(FlowRecord, i32)>, Option<FlowRecord>) {
     let mut batch = Vec::with_capacity(SQLITE_ROWS);
     while batch.len() < SQLITE_ROWS {
-        let Some(record) = carry.take().or_else(|| rows.next()) else {
-            break;
+        let record = match carry.take() {
+            Some(record) => record,
+            None => match rows.next().await {
+                Some(record) => record,
+                None => break,
+            },
         };
         let Some(&source_id) = ids.get(&record.source) else {
             return (batch, Some(record));
