@@ -239,11 +239,13 @@ async fn healthz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-/// Counters for benchmarks and monitoring, in Prometheus text format.
+/// Counters for benchmarks and monitoring, in Prometheus text format, and
+/// the connections reads keep out of the pool (PostgreSQL; see `db::Kept`).
 async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok().content_type("text/plain; version=0.0.4").body(format!(
-        "# TYPE tradegraph_sql_statements_total counter\ntradegraph_sql_statements_total {}\n# TYPE tradegraph_graphql_requests_total counter\ntradegraph_graphql_requests_total {}\n",
+        "# TYPE tradegraph_sql_statements_total counter\ntradegraph_sql_statements_total {}\n# TYPE tradegraph_graphql_requests_total counter\ntradegraph_graphql_requests_total {}\n# TYPE tradegraph_db_kept_connections gauge\ntradegraph_db_kept_connections {}\n",
         state.db.statements(),
-        state.requests.load(Ordering::Relaxed)
+        state.requests.load(Ordering::Relaxed),
+        state.db.kept_connections()
     ))
 }

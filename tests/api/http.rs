@@ -202,4 +202,17 @@ async fn metrics_count_statements(app: TestApp) {
         text.contains("tradegraph_graphql_requests_total 1"),
         "{text}"
     );
+    // The query's reads left their connections kept on PostgreSQL (one
+    // per statement that ran at once), none on SQLite.
+    let kept: usize = text
+        .lines()
+        .find_map(|l| l.strip_prefix("tradegraph_db_kept_connections "))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no kept-connections gauge: {text}"));
+    assert_eq!(kept, app.state.db.kept_connections());
+    if app.state.db.is_postgres() {
+        assert!(kept >= 1, "{text}");
+    } else {
+        assert_eq!(kept, 0, "{text}");
+    }
 }
