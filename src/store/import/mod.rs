@@ -52,6 +52,14 @@ pub struct ImportReport {
 
 pub const MAX_REPORTED_ERRORS: usize = 100;
 
+impl ImportReport {
+    /// The file has an invalid row and invalid rows are not to be skipped:
+    /// nothing may be written.
+    fn rejects_the_file(&self, skip_invalid: bool) -> bool {
+        self.error_count > 0 && !skip_invalid
+    }
+}
+
 /// Imports of at least this many rows vacuum and analyse the flows on
 /// PostgreSQL.
 const VACUUM_AFTER_ROWS: u64 = 10_000;
@@ -116,10 +124,8 @@ impl<R: Read> Rows<'_, R> {
         }
     }
 
-    /// The file has an invalid row and invalid rows are not to be skipped:
-    /// nothing may be written.
     fn rejected(&self) -> bool {
-        self.report.error_count > 0 && !self.skip_invalid
+        self.report.rejects_the_file(self.skip_invalid)
     }
 }
 
@@ -157,6 +163,17 @@ impl Records {
             let batch = self.batches.recv().await?;
             self.bytes_read = batch.bytes_read;
             self.current = batch.records.into_iter();
+        }
+    }
+
+    /// The record a stream stopped at (`carry`), if any, else the next one.
+    async fn next_after(
+        &mut self,
+        carry: &mut Option<tradegraph_ingest::FlowRecord>,
+    ) -> Option<tradegraph_ingest::FlowRecord> {
+        match carry.take() {
+            Some(record) => Some(record),
+            None => self.next().await,
         }
     }
 
@@ -287,9 +304,8 @@ pub async fn import<R: Read + Send + 'static>(
         mut report,
         bytes_read,
     } = reading.await.map_err(|_| reader_stopped())?;
-    let rejected = report.error_count > 0 && !options.skip_invalid;
     let inserted = match written {
-        Ok(inserted) if !rejected => {
+        Ok(inserted) if !report.rejects_the_file(options.skip_invalid) => {
             txn.commit().await?;
             inserted
         }

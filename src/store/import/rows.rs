@@ -76,14 +76,7 @@ async fn copy(
     // The file line of each row sent, to name the row a clash is on.
     let mut lines: Vec<u64> = Vec::new();
     let mut unknown = None;
-    loop {
-        let record = match carry.take() {
-            Some(record) => record,
-            None => match rows.next().await {
-                Some(record) => record,
-                None => break,
-            },
-        };
+    while let Some(record) = rows.next_after(&mut carry).await {
         let Some(&source_id) = ids.get(&record.source) else {
             unknown = Some(record);
             break;
@@ -202,9 +195,10 @@ async fn insert(
         let statement = values(std::mem::take(&mut batch));
         let read_ahead = unknown.is_none();
         let (result, next) = futures::join!(statement.execute(&mut **tx), async {
-            match read_ahead {
-                true => Some(fill(rows, ids, &mut carry, sums).await),
-                false => None,
+            if read_ahead {
+                Some(fill(rows, ids, &mut carry, sums).await)
+            } else {
+                None
             }
         });
         result.map_err(|err| match duplicate(db_err(err)) {
@@ -238,12 +232,8 @@ async fn fill(
 ) -> (Vec<(FlowRecord, i32)>, Option<FlowRecord>) {
     let mut batch = Vec::with_capacity(SQLITE_ROWS);
     while batch.len() < SQLITE_ROWS {
-        let record = match carry.take() {
-            Some(record) => record,
-            None => match rows.next().await {
-                Some(record) => record,
-                None => break,
-            },
+        let Some(record) = rows.next_after(carry).await else {
+            break;
         };
         let Some(&source_id) = ids.get(&record.source) else {
             return (batch, Some(record));
