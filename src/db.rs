@@ -271,9 +271,10 @@ impl Database {
     }
 }
 
-fn pg_query(stmt: &Statement) -> sqlx::query::Query<'_, Postgres, SqlxValues> {
-    let values = stmt.values.clone().unwrap_or(Values(Vec::new()));
-    sqlx::query_with(AssertSqlSafe(stmt.sql.as_str()), SqlxValues(values))
+/// `stmt` as sqlx runs it, its text and values moved, not copied.
+fn pg_query(stmt: Statement) -> sqlx::query::Query<'static, Postgres, SqlxValues> {
+    let values = stmt.values.unwrap_or(Values(Vec::new()));
+    sqlx::query_with(AssertSqlSafe(stmt.sql), SqlxValues(values))
 }
 
 /// sqlx's errors as SeaORM reports them through its own pool.
@@ -312,7 +313,7 @@ impl ConnectionTrait for Database {
         let mut c = kept.take().await?;
         self.count_statement();
         // On an error or a cancellation `c` drops into the pool.
-        let row = pg_query(&stmt)
+        let row = pg_query(stmt)
             .fetch_optional(&mut *c.idle.conn)
             .await
             .map_err(query_error)?;
@@ -326,7 +327,7 @@ impl ConnectionTrait for Database {
         };
         let mut c = kept.take().await?;
         self.count_statement();
-        let rows = pg_query(&stmt)
+        let rows = pg_query(stmt)
             .fetch_all(&mut *c.idle.conn)
             .await
             .map_err(query_error)?;
