@@ -306,7 +306,12 @@ pub async fn import<R: Read + Send + 'static>(
     } = reading.await.map_err(|_| reader_stopped())?;
     let inserted = match written {
         Ok(inserted) if !report.rejects_the_file(options.skip_invalid) => {
+            let started = std::time::Instant::now();
             txn.commit().await?;
+            info!(
+                seconds = started.elapsed().as_secs_f64(),
+                "import committed"
+            );
             inserted
         }
         outcome => {
@@ -320,20 +325,7 @@ pub async fn import<R: Read + Send + 'static>(
     report.inserted = inserted;
     report.committed = true;
     if backend == DbBackend::Postgres && report.inserted >= VACUUM_AFTER_ROWS {
-        // Statistics for the new rows now, not when autovacuum gets to them:
-        // the planner picks index plans by row estimates. VACUUM marks the
-        // new pages all-visible, without which every index-only scan (the
-        // coverage probes of CLAIM_DATA among them) reads the table as
-        // well: a municipality's article took 8–12 ms instead of 6 right
-        // after a million-row import. The rows are committed: a failure
-        // here only leaves both to autovacuum, so it is logged, not
-        // returned.
-        if let Err(e) = db
-            .execute_unprepared("VACUUM (ANALYZE) flows, flow_rollup, flow_totals")
-            .await
-        {
-            warn!(error = %e, "VACUUM ANALYZE after the import failed");
-        }
+        vacuum_after_import(db).await;
     }
     report.label_run_id = super::audit::record_import_findings(
         db,
@@ -406,6 +398,36 @@ async fn write_all(
         "period totals updated"
     );
     Ok(inserted)
+}
+
+/// Vacuums and analyses the tables an import wrote (PostgreSQL). Statistics
+/// for the new rows now, not when autovacuum gets to them: the planner
+/// picks index plans by row estimates. VACUUM marks the new pages
+/// all-visible, without which every index-only scan (the coverage probes of
+/// CLAIM_DATA among them) reads the table as well: a municipality's article
+/// took 8–12 ms instead of 6 right after a million-row import. The flows on
+/// one connection and the rollup and totals on another, at once: VACUUM
+/// runs in one process per statement, and at scale 1 they took 0.35–0.44 s
+/// one after the other against 0.24–0.25 s together (three interleaved
+/// imports each). The rows are committed: a
+/// failure here only leaves the work to autovacuum, so it is logged, not
+/// returned.
+async fn vacuum_after_import(db: &DatabaseConnection) {
+    let started = std::time::Instant::now();
+    let vacuums = [
+        "VACUUM (ANALYZE) flows",
+        "VACUUM (ANALYZE) flow_rollup, flow_totals",
+    ]
+    .map(|statement| db.execute_unprepared(statement));
+    for outcome in futures::future::join_all(vacuums).await {
+        if let Err(e) = outcome {
+            warn!(error = %e, "VACUUM ANALYZE after the import failed");
+        }
+    }
+    info!(
+        seconds = started.elapsed().as_secs_f64(),
+        "flows, rollup and totals vacuumed and analysed"
+    );
 }
 
 /// Whether this import is large enough, against what is stored, to set the
@@ -486,14 +508,37 @@ async fn restore_indexes(txn: &mut Txn, definitions: &[String]) -> StoreResult<(
         return Ok(());
     }
     let started = std::time::Instant::now();
-    let workers = if let Txn::Postgres(_) = txn {
-        // Sorts for the index builds in memory, for this transaction only.
-        txn.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            .await?;
-        Some(limit_index_workers(txn).await?)
-    } else {
-        None
+    let (workers, threads_before) = match txn {
+        Txn::Postgres(_) => {
+            // Sorts for the index builds in memory, for this transaction only.
+            txn.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                .await?;
+            (limit_index_workers(txn).await?, None)
+        }
+        Txn::Sqlite(_) => {
+            let (threads, before) = sqlite_sort_threads(txn).await?;
+            (threads, Some(before))
+        }
     };
+    let outcome = build_indexes(txn, definitions).await;
+    if let Some(before) = threads_before {
+        let restored = txn.fetch_i64(&format!("PRAGMA threads = {before}")).await;
+        if outcome.is_ok() {
+            restored?;
+        }
+    }
+    outcome?;
+    info!(
+        statements = definitions.len(),
+        workers,
+        seconds = started.elapsed().as_secs_f64(),
+        "bulk import: indexes and foreign keys restored"
+    );
+    Ok(())
+}
+
+/// Runs the `definitions` of [`restore_indexes`] one after another.
+async fn build_indexes(txn: &mut Txn, definitions: &[String]) -> StoreResult<()> {
     for definition in definitions {
         // A savepoint, so that after a failed build the transaction can
         // still look for the repeated key (PostgreSQL refuses every
@@ -508,13 +553,31 @@ async fn restore_indexes(txn: &mut Txn, definitions: &[String]) -> StoreResult<(
         }
         txn.execute("RELEASE SAVEPOINT index_rebuild").await?;
     }
-    info!(
-        statements = definitions.len(),
-        workers,
-        seconds = started.elapsed().as_secs_f64(),
-        "bulk import: indexes and foreign keys restored"
-    );
     Ok(())
+}
+
+/// The cores beside the one the import's own thread (SQLite) or the
+/// build's own process (PostgreSQL) takes.
+fn spare_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get()) - 1
+}
+
+/// Lets SQLite's sorter hand work to as many threads as there are spare
+/// cores, for this connection; returns the threads in effect and the
+/// setting before, which the caller sets back. An index build sorts its
+/// keys in runs the size of the page cache (the connection's own: the
+/// import's larger cache is given back before the builds), spilled to
+/// temporary files and merged. With a thread of its own, a run is sorted
+/// and written while the next one is read, and the runs are merged in two.
+/// At scale 1 the four builds took 1.90 s instead of 2.65 s, and the whole
+/// import 4.74 s instead of 5.58 s (medians of five interleaved imports,
+/// BENCHMARKS.md).
+async fn sqlite_sort_threads(txn: &mut Txn) -> StoreResult<(i64, i64)> {
+    let before = txn.fetch_i64("PRAGMA threads").await?.unwrap_or(0);
+    let threads = txn
+        .fetch_i64(&format!("PRAGMA threads = {}", spare_cores()))
+        .await?;
+    Ok((threads.unwrap_or_default(), before))
 }
 
 /// Caps PostgreSQL's parallel workers for each index build of this
@@ -526,7 +589,7 @@ async fn restore_indexes(txn: &mut Txn, definitions: &[String]) -> StoreResult<(
 /// builds of scale 1 took 3.87–4.11 s with two workers and 3.55–3.64 s
 /// with one (psql, three interleaved rounds, BENCHMARKS.md).
 async fn limit_index_workers(txn: &mut Txn) -> StoreResult<i64> {
-    let spare = std::thread::available_parallelism().map_or(1, |n| n.get()) - 1;
+    let spare = spare_cores();
     let workers = txn
         .fetch_i64(&format!(
             "SELECT set_config('max_parallel_maintenance_workers', (CASE \
@@ -540,17 +603,22 @@ async fn limit_index_workers(txn: &mut Txn) -> StoreResult<i64> {
     Ok(workers.unwrap_or_default())
 }
 
-/// The parallel workers a bulk import's index builds would get on `db`
-/// (see [`limit_index_workers`]); `None` on SQLite, which builds an index
-/// in one thread. Nothing is written.
-pub async fn index_build_workers(db: &DatabaseConnection) -> StoreResult<Option<i64>> {
+/// The helpers a bulk import's index builds would get on `db`: PostgreSQL's
+/// parallel workers (see [`limit_index_workers`]) or SQLite's sorter
+/// threads (see [`sqlite_sort_threads`]), each set back before this
+/// returns. Nothing is written.
+pub async fn index_build_workers(db: &DatabaseConnection) -> StoreResult<i64> {
     let mut txn = Txn::begin(db).await?;
     let workers = match txn {
-        Txn::Postgres(_) => Some(limit_index_workers(&mut txn).await?),
-        Txn::Sqlite(_) => None,
+        Txn::Postgres(_) => limit_index_workers(&mut txn).await,
+        Txn::Sqlite(_) => {
+            let (threads, before) = sqlite_sort_threads(&mut txn).await?;
+            txn.fetch_i64(&format!("PRAGMA threads = {before}")).await?;
+            Ok(threads)
+        }
     };
     txn.rollback().await?;
-    Ok(workers)
+    workers
 }
 
 /// The DUPLICATE_FLOW error for a key stored twice, naming one such key.
