@@ -409,9 +409,8 @@ async fn write_all(
 /// one connection and the rollup and totals on another, at once: VACUUM
 /// runs in one process per statement, and at scale 1 they took 0.35–0.44 s
 /// one after the other against 0.24–0.25 s together (three interleaved
-/// imports each). The rows are committed: a
-/// failure here only leaves the work to autovacuum, so it is logged, not
-/// returned.
+/// imports each). The rows are committed: a failure here only leaves the
+/// work to autovacuum, so it is logged, not returned.
 async fn vacuum_after_import(db: &DatabaseConnection) {
     let started = std::time::Instant::now();
     let vacuums = [
@@ -567,8 +566,8 @@ fn spare_cores() -> usize {
 /// setting before, which the caller sets back. An index build sorts its
 /// keys in runs the size of the page cache (the connection's own: the
 /// import's larger cache is given back before the builds), spilled to
-/// temporary files and merged. With a thread of its own, a run is sorted
-/// and written while the next one is read, and the runs are merged in two.
+/// temporary files and merged. With a helper thread, a run is sorted and
+/// written while the next one is read, and the merge is shared too.
 /// At scale 1 the four builds took 1.90 s instead of 2.65 s, and the whole
 /// import 4.74 s instead of 5.58 s (medians of five interleaved imports,
 /// BENCHMARKS.md).
