@@ -407,7 +407,7 @@ async fn write_all(
 /// CLAIM_DATA among them) reads the table as well: a municipality's article
 /// took 8–12 ms instead of 6 right after a million-row import. The flows on
 /// one connection and the rollup and totals on another, at once: VACUUM
-/// runs in one process per statement, and at scale 1 they took 0.35–0.44 s
+/// runs in one process per statement, and at scale 1 they took 0.37–0.44 s
 /// one after the other against 0.24–0.25 s together (three interleaved
 /// imports each). The rows are committed: a failure here only leaves the
 /// work to autovacuum, so it is logged, not returned.
