@@ -353,7 +353,9 @@ async fn write_all(
     progress: &mut impl FnMut(u64),
 ) -> StoreResult<u64> {
     let cache = match txn {
-        Txn::Sqlite(_) => Some(sqlite_grow_cache(txn).await?),
+        Txn::Sqlite(_) => {
+            Some(SqlitePragma::set(txn, "cache_size", -SQLITE_IMPORT_CACHE_KIB).await?)
+        }
         Txn::Postgres(_) => None,
     };
     let set_aside = if bulk_mode(txn, options).await? {
@@ -364,15 +366,7 @@ async fn write_all(
     let mut sums = Sums::default();
     let started = std::time::Instant::now();
     let outcome = rows::write(txn, rows, &mut sums, progress).await;
-    if let Some(previous) = cache {
-        let restored = txn
-            .execute(&format!("PRAGMA cache_size = {previous}"))
-            .await;
-        if outcome.is_ok() {
-            restored?;
-        }
-    }
-    let inserted = outcome?;
+    let inserted = SqlitePragma::set_back(cache, txn, outcome).await?;
     if rows.rejected() {
         return Ok(0);
     }
@@ -507,7 +501,7 @@ async fn restore_indexes(txn: &mut Txn, definitions: &[String]) -> StoreResult<(
         return Ok(());
     }
     let started = std::time::Instant::now();
-    let (workers, threads_before) = match txn {
+    let (workers, threads) = match txn {
         Txn::Postgres(_) => {
             // Sorts for the index builds in memory, for this transaction only.
             txn.execute("SET LOCAL maintenance_work_mem = '256MB'")
@@ -515,18 +509,12 @@ async fn restore_indexes(txn: &mut Txn, definitions: &[String]) -> StoreResult<(
             (limit_index_workers(txn).await?, None)
         }
         Txn::Sqlite(_) => {
-            let (threads, before) = sqlite_sort_threads(txn).await?;
-            (threads, Some(before))
+            let (threads, setting) = sqlite_sort_threads(txn).await?;
+            (threads, Some(setting))
         }
     };
     let outcome = build_indexes(txn, definitions).await;
-    if let Some(before) = threads_before {
-        let restored = txn.fetch_i64(&format!("PRAGMA threads = {before}")).await;
-        if outcome.is_ok() {
-            restored?;
-        }
-    }
-    outcome?;
+    SqlitePragma::set_back(threads, txn, outcome).await?;
     info!(
         statements = definitions.len(),
         workers,
@@ -563,7 +551,7 @@ fn spare_cores() -> usize {
 
 /// Lets SQLite's sorter hand work to as many threads as there are spare
 /// cores, for this connection; returns the threads in effect and the
-/// setting before, which the caller sets back. An index build sorts its
+/// setting, which the caller sets back. An index build sorts its
 /// keys in runs the size of the page cache (the connection's own: the
 /// import's larger cache is given back before the builds), spilled to
 /// temporary files and merged. With a helper thread, a run is sorted and
@@ -571,12 +559,50 @@ fn spare_cores() -> usize {
 /// At scale 1 the four builds took 1.90 s instead of 2.65 s, and the whole
 /// import 4.74 s instead of 5.58 s (medians of five interleaved imports,
 /// BENCHMARKS.md).
-async fn sqlite_sort_threads(txn: &mut Txn) -> StoreResult<(i64, i64)> {
-    let before = txn.fetch_i64("PRAGMA threads").await?.unwrap_or(0);
-    let threads = txn
-        .fetch_i64(&format!("PRAGMA threads = {}", spare_cores()))
-        .await?;
-    Ok((threads.unwrap_or_default(), before))
+async fn sqlite_sort_threads(txn: &mut Txn) -> StoreResult<(i64, SqlitePragma)> {
+    let setting = SqlitePragma::set(txn, "threads", spare_cores() as i64).await?;
+    // SQLite caps the value; read back what it took.
+    let threads = txn.fetch_i64("PRAGMA threads").await?.unwrap_or_default();
+    Ok((threads, setting))
+}
+
+/// A setting of the import's SQLite connection changed for part of the
+/// import, and what it was before.
+struct SqlitePragma {
+    name: &'static str,
+    before: i64,
+}
+
+impl SqlitePragma {
+    /// Sets `PRAGMA name` to `value` on the connection of `txn`.
+    async fn set(txn: &mut Txn, name: &'static str, value: i64) -> StoreResult<Self> {
+        let before = txn
+            .fetch_i64(&format!("PRAGMA {name}"))
+            .await?
+            .ok_or_else(|| {
+                StoreError::Db(sea_orm::DbErr::Custom(format!(
+                    "PRAGMA {name} read nothing"
+                )))
+            })?;
+        txn.execute(&format!("PRAGMA {name} = {value}")).await?;
+        Ok(Self { name, before })
+    }
+
+    /// Sets `setting` (if any) back as it was, then returns `outcome`; an
+    /// error of `outcome` goes before one of setting it back.
+    async fn set_back<T>(
+        setting: Option<Self>,
+        txn: &mut Txn,
+        outcome: StoreResult<T>,
+    ) -> StoreResult<T> {
+        let Some(Self { name, before }) = setting else {
+            return outcome;
+        };
+        let restored = txn.execute(&format!("PRAGMA {name} = {before}")).await;
+        let value = outcome?;
+        restored?;
+        Ok(value)
+    }
 }
 
 /// Caps PostgreSQL's parallel workers for each index build of this
@@ -611,9 +637,8 @@ pub async fn index_build_workers(db: &DatabaseConnection) -> StoreResult<i64> {
     let workers = match txn {
         Txn::Postgres(_) => limit_index_workers(&mut txn).await,
         Txn::Sqlite(_) => {
-            let (threads, before) = sqlite_sort_threads(&mut txn).await?;
-            txn.fetch_i64(&format!("PRAGMA threads = {before}")).await?;
-            Ok(threads)
+            let (threads, setting) = sqlite_sort_threads(&mut txn).await?;
+            SqlitePragma::set_back(Some(setting), &mut txn, Ok(threads)).await
         }
     };
     txn.rollback().await?;
@@ -645,15 +670,6 @@ async fn repeated_key(txn: &mut Txn) -> StoreResult<StoreError> {
             "a row repeats the key of a flow already stored (period, direction, region, partner, product: {key}); nothing was written"
         ),
     ))
-}
-
-/// Raises the SQLite page cache of the import's connection; returns the
-/// previous setting.
-async fn sqlite_grow_cache(txn: &mut Txn) -> StoreResult<i64> {
-    let previous = txn.fetch_i64("PRAGMA cache_size").await?.unwrap_or(-2000);
-    txn.execute(&format!("PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}"))
-        .await?;
-    Ok(previous)
 }
 
 /// Registers a source slug met in an import that the catalogue lacks, and
