@@ -1,5 +1,5 @@
 //! The `flows` columns and index statements of the migrations that reshape
-//! the flow indexes (4 and 7).
+//! the flow indexes (4, 7 and 8).
 
 use sea_orm_migration::prelude::*;
 

@@ -11,6 +11,7 @@ mod m20261203_000004_flow_key;
 mod m20261203_000005_flow_totals;
 mod m20261203_000006_municipal_totals;
 mod m20261206_000007_index_order;
+mod m20261206_000008_key_order;
 pub mod rollup;
 
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000005_flow_totals::Migration),
             Box::new(m20261203_000006_municipal_totals::Migration),
             Box::new(m20261206_000007_index_order::Migration),
+            Box::new(m20261206_000008_key_order::Migration),
         ]
     }
 }

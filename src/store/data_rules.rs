@@ -318,10 +318,10 @@ const SAME_FLOW: [&str; 8] = [
     "partner_iso3",
     "direction",
     "period_start",
-    "period_end",
     "region_code",
-    "classification",
     "product_code",
+    "period_end",
+    "classification",
     "currency",
 ];
 

@@ -43,19 +43,62 @@ async fn flow_indexes(app: &TestApp) -> Vec<String> {
     .await
 }
 
-/// The column `ix_flows_product` leads with.
-async fn product_index_lead(app: &TestApp) -> Vec<String> {
+/// The key columns of the flow index `index`, in order.
+async fn index_columns(app: &TestApp, index: &str) -> Vec<String> {
     names(
         app,
-        "SELECT a.attname::text AS name FROM pg_index i \
-         JOIN pg_class c ON c.oid = i.indexrelid \
-         JOIN pg_namespace n ON n.oid = c.relnamespace \
-         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] \
-         WHERE c.relname = 'ix_flows_product' AND n.nspname = current_schema()",
-        "SELECT name FROM pragma_index_info('ix_flows_product') WHERE seqno = 0",
+        &format!(
+            "SELECT a.attname::text AS name FROM pg_index i \
+             JOIN pg_class c ON c.oid = i.indexrelid \
+             JOIN pg_namespace n ON n.oid = c.relnamespace \
+             CROSS JOIN LATERAL unnest(i.indkey[0:i.indnkeyatts - 1]) WITH ORDINALITY AS k(attnum, seqno) \
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum \
+             WHERE c.relname = '{index}' AND n.nspname = current_schema() ORDER BY k.seqno"
+        ),
+        &format!("SELECT name FROM pragma_index_info('{index}') ORDER BY seqno"),
     )
     .await
 }
+
+/// `ix_flows_product`'s columns as migration 8 orders them, and as
+/// migration 7 left them.
+const PRODUCT_INDEX: [&str; 4] = [
+    "product_code",
+    "direction",
+    "period_start",
+    "classification",
+];
+const PRODUCT_INDEX_7: [&str; 4] = [
+    "product_code",
+    "classification",
+    "direction",
+    "period_start",
+];
+
+/// `ux_flows_key`'s columns as migration 8 orders them, and as migration 4
+/// left them.
+const KEY: [&str; 9] = [
+    "partner_iso3",
+    "direction",
+    "period_start",
+    "region_code",
+    "product_code",
+    "period_end",
+    "classification",
+    "currency",
+    "source_id",
+];
+const KEY_4: [&str; 9] = [
+    "partner_iso3",
+    "direction",
+    "period_start",
+    "period_end",
+    "region_code",
+    "classification",
+    "product_code",
+    "currency",
+    "source_id",
+];
 
 /// The foreign keys of `flows`, sorted.
 async fn flow_foreign_keys(app: &TestApp) -> Vec<String> {
@@ -159,11 +202,12 @@ async fn bulk_import_refuses_a_stored_key_and_writes_nothing(app: TestApp) {
     assert_eq!(flow_foreign_keys(&app).await.len(), 1, "foreign key back");
 }
 
-/// The last four migrations (the flow key led by the partner, the period
+/// The last five migrations (the flow key led by the partner, the period
 /// totals, the municipalities' period totals, the product and period
-/// indexes reordered) undone and redone over stored flows: the indexes come
-/// back as they were, the flows stay, the totals are filled again from
-/// them, and a stored key is still refused.
+/// indexes reordered, the key's and the product index's later columns
+/// reordered) undone and redone over stored flows: the indexes come back as
+/// they were, the flows stay, the totals are filled again from them, and a
+/// stored key is still refused.
 async fn the_flow_key_migration_goes_down_and_up_again(app: TestApp) {
     let db = &app.state.db.conn;
     // The bundled sample is by state: a municipality's flows too.
@@ -177,7 +221,15 @@ async fn the_flow_key_migration_goes_down_and_up_again(app: TestApp) {
         .sql_number("SELECT COUNT(*) FROM flow_totals WHERE LENGTH(scope_code) > 2")
         .await;
     assert!(municipal > Some(0.0), "the municipalities' totals");
-    assert_eq!(product_index_lead(&app).await, ["product_code"]);
+    assert_eq!(index_columns(&app, "ix_flows_product").await, PRODUCT_INDEX);
+    assert_eq!(index_columns(&app, "ux_flows_key").await, KEY);
+    Migrator::down(db, Some(1)).await.unwrap();
+    assert_eq!(
+        index_columns(&app, "ix_flows_product").await,
+        PRODUCT_INDEX_7,
+        "migration 8 down"
+    );
+    assert_eq!(index_columns(&app, "ux_flows_key").await, KEY_4);
     Migrator::down(db, Some(1)).await.unwrap();
     let indexes = flow_indexes(&app).await;
     assert!(
@@ -185,7 +237,10 @@ async fn the_flow_key_migration_goes_down_and_up_again(app: TestApp) {
             && !indexes.iter().any(|n| n == "ix_flows_period_direction"),
         "migration 7 down: the period index led by the direction again: {indexes:?}"
     );
-    assert_eq!(product_index_lead(&app).await, ["classification"]);
+    assert_eq!(
+        index_columns(&app, "ix_flows_product").await[0],
+        "classification"
+    );
     Migrator::down(db, Some(1)).await.unwrap();
     assert_eq!(
         app.sql_number(TOTALS).await,
@@ -202,7 +257,8 @@ async fn the_flow_key_migration_goes_down_and_up_again(app: TestApp) {
     assert_eq!(app.sql_number(TOTALS).await, totals);
     assert_eq!(flow_indexes(&app).await, migrated);
     assert!(!migrated.iter().any(|n| n == "ix_flows_partner"));
-    assert_eq!(product_index_lead(&app).await, ["product_code"]);
+    assert_eq!(index_columns(&app, "ix_flows_product").await, PRODUCT_INDEX);
+    assert_eq!(index_columns(&app, "ux_flows_key").await, KEY);
     assert_eq!(flow_count(&app).await, count);
     // The unique key refuses a stored flow's key, row by row as in bulk.
     app.import(&rows("02004", 1)).await;
