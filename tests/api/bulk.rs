@@ -15,6 +15,7 @@ crate::on_both!(
     bulk_import_refuses_a_stored_key_and_writes_nothing,
     the_flow_key_migration_goes_down_and_up_again,
     index_builds_take_no_more_workers_than_spare_cores,
+    bulk_import_numbers_its_rows_after_every_stored_id,
 );
 
 /// The `name` column of one catalogue query per backend.
@@ -310,4 +311,39 @@ async fn index_builds_take_no_more_workers_than_spare_cores(app: TestApp) {
         .sql_number("SELECT current_setting('max_parallel_maintenance_workers')::float8")
         .await;
     assert_eq!(after, Some(setting as f64));
+}
+
+/// A bulk import on PostgreSQL gives its rows their ids itself, from a
+/// range past both the id sequence and every stored id; the sequence then
+/// goes on after them, so that the next import's rows (ids from the
+/// column's default) clash with none. SQLite numbers rows past the largest
+/// id in any case.
+async fn bulk_import_numbers_its_rows_after_every_stored_id(app: TestApp) {
+    let largest = app.sql_number("SELECT MAX(id) FROM flows").await.unwrap();
+    // A row moved past what the sequence has given out, as a hand-written
+    // id would be.
+    let moved = largest + 100.0;
+    let update = format!("UPDATE flows SET id = {moved} WHERE id = {largest} RETURNING id");
+    assert_eq!(app.sql_number(&update).await, Some(moved));
+    app.bulk_import(&rows("02003", 12)).await;
+    let first = moved + 1.0;
+    assert_eq!(
+        id_range(&app, "02003").await,
+        (Some(first), Some(first + 11.0))
+    );
+    // Through the column's default: a small import is not a bulk one.
+    app.import(&rows("02005", 2)).await;
+    assert_eq!(
+        id_range(&app, "02005").await,
+        (Some(first + 12.0), Some(first + 13.0))
+    );
+}
+
+/// The smallest and the largest id of `region`'s flows.
+async fn id_range(app: &TestApp, region: &str) -> (Option<f64>, Option<f64>) {
+    let sql = |f: &str| format!("SELECT {f}(id) FROM flows WHERE region_code = '{region}'");
+    (
+        app.sql_number(&sql("MIN")).await,
+        app.sql_number(&sql("MAX")).await,
+    )
 }

@@ -363,9 +363,10 @@ async fn write_all(
     } else {
         Vec::new()
     };
+    let bulk = !set_aside.is_empty();
     let mut sums = Sums::default();
     let started = std::time::Instant::now();
-    let outcome = rows::write(txn, rows, &mut sums, progress).await;
+    let outcome = rows::write(txn, rows, &mut sums, bulk, progress).await;
     let inserted = SqlitePragma::set_back(cache, txn, outcome).await?;
     if rows.rejected() {
         return Ok(0);
@@ -377,7 +378,6 @@ async fn write_all(
     );
     restore_indexes(txn, &set_aside).await?;
     let started = std::time::Instant::now();
-    let bulk = !set_aside.is_empty();
     let merged = sums.merge(txn, bulk).await?;
     info!(
         rows = merged,
