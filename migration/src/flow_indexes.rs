@@ -19,6 +19,21 @@ pub(crate) enum Flows {
     SourceId,
 }
 
+/// The unique flow key's columns as migration 4 orders them, led by the
+/// partner; migration 8 reorders the later ones, and its `down` comes back
+/// to these.
+pub(crate) const PARTNER_LED_KEY: [Flows; 9] = [
+    Flows::PartnerIso3,
+    Flows::Direction,
+    Flows::PeriodStart,
+    Flows::PeriodEnd,
+    Flows::RegionCode,
+    Flows::Classification,
+    Flows::ProductCode,
+    Flows::Currency,
+    Flows::SourceId,
+];
+
 /// An index of `flows` named `name` over `columns`, in order.
 pub(crate) fn index(name: &str, columns: &[Flows]) -> IndexCreateStatement {
     let mut index = Index::create();

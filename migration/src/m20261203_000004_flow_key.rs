@@ -27,7 +27,7 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend};
 
-use crate::flow_indexes::{Flows, drop_index, index};
+use crate::flow_indexes::{Flows, PARTNER_LED_KEY, drop_index, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -108,19 +108,7 @@ impl MigrationTrait for Migration {
             )
             .await?;
         }
-        use Flows::*;
-        m.create_index(key(&[
-            PartnerIso3,
-            Direction,
-            PeriodStart,
-            PeriodEnd,
-            RegionCode,
-            Classification,
-            ProductCode,
-            Currency,
-            SourceId,
-        ]))
-        .await
+        m.create_index(key(&PARTNER_LED_KEY)).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {

@@ -30,7 +30,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::flow_indexes::{Flows, drop_index, index};
+use crate::flow_indexes::{Flows, PARTNER_LED_KEY, drop_index, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -82,17 +82,7 @@ impl MigrationTrait for Migration {
         use Flows::*;
         rebuild(
             m,
-            &[
-                PartnerIso3,
-                Direction,
-                PeriodStart,
-                PeriodEnd,
-                RegionCode,
-                Classification,
-                ProductCode,
-                Currency,
-                SourceId,
-            ],
+            &PARTNER_LED_KEY,
             &[ProductCode, Classification, Direction, PeriodStart],
         )
         .await
