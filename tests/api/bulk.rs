@@ -325,12 +325,21 @@ async fn bulk_import_numbers_its_rows_after_every_stored_id(app: TestApp) {
     let moved = largest + 100.0;
     let update = format!("UPDATE flows SET id = {moved} WHERE id = {largest} RETURNING id");
     assert_eq!(app.sql_number(&update).await, Some(moved));
-    app.bulk_import(&rows("02003", 12)).await;
+    // Its last six rows name a source not registered yet: the rows are
+    // sent in two streams, with the source registered between them, and
+    // the ids run on across both.
+    let csv = rows("02003", 12);
+    let (head, tail) = csv.split_at(csv.match_indices('\n').nth(6).unwrap().0 + 1);
+    app.bulk_import(&format!("{head}{}", tail.replace(",manual", ",new-source")))
+        .await;
     let first = moved + 1.0;
     assert_eq!(
         id_range(&app, "02003").await,
         (Some(first), Some(first + 11.0))
     );
+    let second_stream = "SELECT MIN(f.id) FROM flows f JOIN sources s ON s.id = f.source_id \
+         WHERE s.code = 'new-source'";
+    assert_eq!(app.sql_number(second_stream).await, Some(first + 6.0));
     // Through the column's default: a small import is not a bulk one.
     app.import(&rows("02005", 2)).await;
     assert_eq!(
