@@ -501,7 +501,7 @@ async fn restore_indexes(txn: &mut Txn, definitions: &[String]) -> StoreResult<(
         return Ok(());
     }
     let started = std::time::Instant::now();
-    let (workers, threads) = match txn {
+    let (workers, sqlite_setting) = match txn {
         Txn::Postgres(_) => {
             // Sorts for the index builds in memory, for this transaction only.
             txn.execute("SET LOCAL maintenance_work_mem = '256MB'")
@@ -514,7 +514,7 @@ async fn restore_indexes(txn: &mut Txn, definitions: &[String]) -> StoreResult<(
         }
     };
     let outcome = build_indexes(txn, definitions).await;
-    SqlitePragma::set_back(threads, txn, outcome).await?;
+    SqlitePragma::set_back(sqlite_setting, txn, outcome).await?;
     info!(
         statements = definitions.len(),
         workers,

@@ -42,7 +42,7 @@ pub(super) async fn write(
     bulk: bool,
     progress: &mut impl FnMut(u64),
 ) -> StoreResult<u64> {
-    let mut ids = source_ids(txn).await?;
+    let mut sources = source_ids(txn).await?;
     let mut next_id = match txn {
         Txn::Postgres(_) if bulk => Some(first_free_id(txn).await?),
         _ => None,
@@ -54,15 +54,23 @@ pub(super) async fn write(
         // must first be registered (a statement of its own).
         let (n, unknown) = match txn {
             Txn::Postgres(tx) => {
-                let sent = (&ids, &mut next_id);
-                copy(tx, rows, sent, carry.take(), sums, progress).await?
+                copy(
+                    tx,
+                    rows,
+                    &sources,
+                    &mut next_id,
+                    carry.take(),
+                    sums,
+                    progress,
+                )
+                .await?
             }
-            Txn::Sqlite(tx) => insert(tx, rows, &ids, carry.take(), sums, progress).await?,
+            Txn::Sqlite(tx) => insert(tx, rows, &sources, carry.take(), sums, progress).await?,
         };
         written += n;
         match unknown {
             Some(record) if !rows.rejected() => {
-                ids = register_source(txn, &record.source).await?;
+                sources = register_source(txn, &record.source).await?;
                 carry = Some(record);
             }
             _ => break,
@@ -107,7 +115,8 @@ type Streamed = (u64, Option<FlowRecord>);
 async fn copy(
     tx: &mut Transaction<'static, Postgres>,
     rows: &mut Records,
-    (sources, next_id): (&HashMap<String, i32>, &mut Option<i64>),
+    sources: &HashMap<String, i32>,
+    next_id: &mut Option<i64>,
     mut carry: Option<FlowRecord>,
     sums: &mut Sums,
     progress: &mut impl FnMut(u64),
