@@ -12,12 +12,15 @@
 # Prints req/s, p50, p99, errors (non-2xx responses plus GraphQL `errors` in
 # bodies), peak server RSS and SQL statements per request (the server's
 # /metrics counters). With `--db postgres` it also runs the hand-written SQL
-# of bench/sql/ with pgbench as the physical-limit baseline. Then it times
+# of bench/sql/ with pgbench as the physical-limit baseline. The import gets
+# one too: the database's own bulk load (psql COPY, or the sqlite3 shell's
+# .import) of the same rows with the same indexes and keys. Then it times
 # `tradegraph audit-data` and the `auditDocument` query when they exist.
 #
 # --smoke: CI mode. Debug binary, scale 0.01, ~1 s per query at concurrency 1.
 # --runs N: repeat every load run N times and report medians.
 # --no-import: reuse the database of a previous run with the same scale and db.
+# --no-baseline: neither baseline (no pgbench, no bulk load).
 #
 # Environment: PG_URL (default postgres://postgres@127.0.0.1:5432), the
 # server that gets a fresh database `tradegraph_bench`; BENCH_OUT (default
@@ -42,7 +45,7 @@ PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 PG_DB=tradegraph_bench
 OUT=${BENCH_OUT:-$ROOT/bench/out}
 
-usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 duration_set=0; scale_set=0; concs_set=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -81,7 +84,7 @@ cleanup() {
     for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$SERVER_PID" 2>/dev/null || true
   fi
-  rm -rf "$TMP"
+  [ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"
   exit "$rc"
 }
 trap cleanup EXIT
@@ -90,6 +93,7 @@ trap 'exit 130' INT TERM
 say() { printf '\n== %s\n' "$*"; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 # ---------------------------------------------------------------- tools
 for tool in curl awk; do
@@ -107,6 +111,11 @@ if [ -z "$LOADGEN" ]; then
     cargo install oha --locked >&2
     LOADGEN=oha
   fi
+fi
+# The SQLite bulk-load baseline loads the rows with the sqlite3 shell.
+if [ "$DB" = sqlite ] && [ "$BASELINE" = 1 ] && ! command -v sqlite3 >/dev/null \
+   && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+  apt-get install -y sqlite3 >/dev/null 2>&1 || true
 fi
 if [ "$LOADGEN" = oha ] && ! command -v jq >/dev/null && ! command -v python3 >/dev/null; then
   echo "oha output is read with jq or python3; neither is installed" >&2; exit 1
@@ -195,6 +204,93 @@ if [ "$IMPORT" = 1 ]; then
   if [ "$DB" = postgres ]; then psql_bench -c "ANALYZE"; else
     command -v sqlite3 >/dev/null && sqlite3 "$DBFILE" "ANALYZE;" || true; fi
   echo "ANALYZE: $(elapsed "$t0" "$(now)") s"
+fi
+
+# ---------------------------------------------------------------- bulk-load baseline
+# The import's physical limit on this machine: the database's own bulk load
+# of the rows just imported, from a file in its own format, into a copy of
+# `flows` with the same primary key, then the same indexes and foreign keys
+# built as the import rebuilds them (same memory, workers and sorter
+# threads), committed. No parsing of our CSV, no checks, no rollup or
+# totals. `--runs` times; the copy is dropped after each.
+BULK_SECONDS=""
+if [ "$IMPORT" = 1 ] && [ "$BASELINE" = 1 ]; then
+  spare=$(( $(nproc) - 1 ))
+  bulk_times=()
+  if [ "$DB" = postgres ]; then
+    say "bulk-load baseline: psql COPY of the stored flows, the same indexes and keys, commit"
+    psql_bench -c "\\copy (SELECT * FROM flows ORDER BY id) TO '$TMP/flows.copy'"
+    {
+      echo "\\set ON_ERROR_STOP on"
+      echo "SET maintenance_work_mem = '256MB';"
+      echo "SELECT set_config('max_parallel_maintenance_workers',"
+      echo "  LEAST(current_setting('max_parallel_maintenance_workers')::int, $spare)::text, false);"
+      echo "BEGIN;"
+      echo "CREATE TABLE bulk_baseline (LIKE flows INCLUDING DEFAULTS);"
+      echo "ALTER TABLE bulk_baseline ADD PRIMARY KEY (id);"
+      echo "\\copy bulk_baseline FROM '$TMP/flows.copy'"
+      psql_bench -At -c "
+        SELECT regexp_replace(pg_get_indexdef(i.indexrelid),
+                 '^CREATE (UNIQUE )?INDEX (\\S+) ON (\\S+\\.)?flows ',
+                 'CREATE \\1INDEX bulk_baseline_\\2 ON bulk_baseline ') || ';'
+        FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+        WHERE i.indrelid = 'flows'::regclass AND NOT i.indisprimary ORDER BY c.relname"
+      psql_bench -At -c "
+        SELECT 'ALTER TABLE bulk_baseline ADD ' || pg_get_constraintdef(oid) || ';'
+        FROM pg_constraint WHERE conrelid = 'flows'::regclass AND contype = 'f' ORDER BY conname"
+      echo "COMMIT;"
+    } >"$TMP/bulk.sql"
+    for r in $(seq 1 "$RUNS"); do
+      psql_bench -c "DROP TABLE IF EXISTS bulk_baseline"
+      t0=$(now)
+      psql_bench -f "$TMP/bulk.sql" >/dev/null
+      t=$(elapsed "$t0" "$(now)")
+      psql_bench -c "DROP TABLE bulk_baseline"
+      echo "  run $r: $t s"
+      bulk_times+=("$t")
+    done
+  elif command -v sqlite3 >/dev/null; then
+    say "bulk-load baseline: sqlite3 .import of the stored flows, the same indexes and keys, commit"
+    sqlite3 -csv "$DBFILE" "SELECT * FROM flows ORDER BY id" >"$TMP/flows.copy"
+    {
+      # As the import: foreign keys checked, its page cache for the rows,
+      # the default one and one sorter thread per spare core for the builds.
+      echo "PRAGMA foreign_keys = ON;"
+      echo "PRAGMA cache_size = -262144;"
+      echo "BEGIN;"
+      sqlite3 "$DBFILE" "SELECT sql || ';' FROM sqlite_master WHERE type = 'table' AND name = 'flows'" \
+        | sed -E '1s/^CREATE TABLE ("flows"|flows)/CREATE TABLE bulk_baseline/'
+      echo ".import --csv '$TMP/flows.copy' bulk_baseline"
+      echo "PRAGMA cache_size = -2000;"
+      echo "PRAGMA threads = $(( spare < 8 ? spare : 8 ));"
+      sqlite3 "$DBFILE" "SELECT sql || ';' FROM sqlite_master
+                         WHERE type = 'index' AND tbl_name = 'flows' AND sql IS NOT NULL ORDER BY name" \
+        | sed -E 's/^CREATE (UNIQUE )?INDEX "?([A-Za-z0-9_]+)"? ON ("flows"|flows) /CREATE \1INDEX bulk_baseline_\2 ON bulk_baseline /'
+      echo "COMMIT;"
+    } >"$TMP/bulk.sql"
+    for r in $(seq 1 "$RUNS"); do
+      sqlite3 "$DBFILE" "DROP TABLE IF EXISTS bulk_baseline"
+      t0=$(now)
+      sqlite3 -bail "$DBFILE" <"$TMP/bulk.sql" >/dev/null
+      t=$(elapsed "$t0" "$(now)")
+      sqlite3 "$DBFILE" "DROP TABLE bulk_baseline"
+      echo "  run $r: $t s"
+      bulk_times+=("$t")
+    done
+  else
+    echo "skipped: no sqlite3 shell to load the rows with (apt-get install sqlite3)"
+  fi
+  if [ "${#bulk_times[@]}" -gt 0 ]; then
+    BULK_SECONDS=$(printf '%s\n' "${bulk_times[@]}" | median)
+    stored=$(if [ "$DB" = postgres ]; then psql_bench -At -c "SELECT COUNT(*) FROM flows"
+             else sqlite3 "$DBFILE" "SELECT COUNT(*) FROM flows"; fi)
+    BULK_LINE=$(awk -v n="$stored" -v b="$BULK_SECONDS" -v r="$ROWS" -v w="$wall" 'BEGIN {
+      printf "bulk-load baseline: %d rows in %.2f s (median) = %.0f rows/s; import rows/s ÷ baseline rows/s: %.2f",
+        n, b, n / b, (r / w) / (n / b) }')
+    echo "$BULK_LINE"
+    IMPORT_LINE="$IMPORT_LINE
+$BULK_LINE"
+  fi
 fi
 
 # ---------------------------------------------------------------- server
@@ -293,7 +389,6 @@ rss_sampler() { # seconds outfile
   done
 }
 
-median() { sort -g | awk '{ a[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print a[(NR + 1) / 2]; else print (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 RESULTS=$OUT/results-$DB-s$SCALE.tsv
 : >"$TMP/runs.tsv"
