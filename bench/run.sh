@@ -18,14 +18,15 @@
 # `tradegraph audit-data` and the `auditDocument` query when they exist.
 #
 # --smoke: CI mode. Debug binary, scale 0.01, ~1 s per query at concurrency 1.
-# --runs N: repeat every load run N times and report medians.
+# --runs N: import N times (each into a fresh database, each followed by the
+#   bulk-load baseline) and repeat every load run N times; report medians.
 # --no-import: reuse the database of a previous run with the same scale and db.
 # --no-baseline: neither baseline (no pgbench, no bulk load).
 #
 # Environment: PG_URL (default postgres://postgres@127.0.0.1:5432), the
 # server that gets a fresh database `tradegraph_bench`; BENCH_OUT (default
 # bench/out); LOADGEN=wrk|oha to force a load generator; BENCH_SKIP_BUILD=1 to
-# use the binary already built.
+# use the binary already built; KEEP_TMP=1 to keep the scratch directory.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -45,7 +46,7 @@ PG_URL=${PG_URL:-postgres://postgres@127.0.0.1:5432}
 PG_DB=tradegraph_bench
 OUT=${BENCH_OUT:-$ROOT/bench/out}
 
-usage() { sed -n '2,28p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 duration_set=0; scale_set=0; concs_set=0
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -162,15 +163,16 @@ esac
 psql_bench() { psql -X -q -v ON_ERROR_STOP=1 "$URL" "$@"; }
 
 IMPORT_LINE="(reused database)"
-if [ "$IMPORT" = 1 ]; then
-  say "fresh $DB database"
+
+# A fresh, migrated database: the schema and the bundled catalogues first, so
+# that the import's timing is the import only.
+fresh_database() {
   if [ "$DB" = sqlite ]; then
     rm -f "$DBFILE" "$DBFILE-wal" "$DBFILE-shm"
   else
     psql -X -q -v ON_ERROR_STOP=1 "$PG_URL/postgres" \
       -c "DROP DATABASE IF EXISTS $PG_DB WITH (FORCE)" -c "CREATE DATABASE $PG_DB"
   fi
-  # Schema and bundled catalogues first, so the timing below is the import only.
   "$BIN" migrate --database-url "$URL" >"$TMP/migrate.log" 2>&1 \
     || { cat "$TMP/migrate.log" >&2; exit 1; }
   # The generated file and the dropped database written out first: their
@@ -188,37 +190,18 @@ if [ "$IMPORT" = 1 ]; then
     psql -X -q "$PG_URL/postgres" -c "CHECKPOINT" 2>/dev/null \
       || echo "note: CHECKPOINT refused; the import may meet one started by earlier WAL"
   fi
-  say "import $ROWS rows"
-  t0=$(now)
-  "$BIN" import "$DATA/flows.csv" --database-url "$URL" >"$TMP/import.log" 2>&1 \
-    || { tail -n 20 "$TMP/import.log" >&2; exit 1; }
-  t1=$(now)
-  grep -E '^imported' "$TMP/import.log" || true
-  wall=$(elapsed "$t0" "$t1")
-  IMPORT_LINE=$(awk -v r="$ROWS" -v w="$wall" \
-    'BEGIN { printf "import: %d rows in %.2f s wall (process start to commit: rows checked and written, indexes and rollup up to date) = %.0f rows/s", r, w, r / w }')
-  echo "$IMPORT_LINE"
-  # Planner statistics before measuring queries (autovacuum would do it a
-  # little later; timed separately so it is visible).
-  t0=$(now)
-  if [ "$DB" = postgres ]; then psql_bench -c "ANALYZE"; else
-    command -v sqlite3 >/dev/null && sqlite3 "$DBFILE" "ANALYZE;" || true; fi
-  echo "ANALYZE: $(elapsed "$t0" "$(now)") s"
-fi
+}
 
-# ---------------------------------------------------------------- bulk-load baseline
 # The import's physical limit on this machine: the database's own bulk load
 # of the rows just imported, from a file in its own format, into a copy of
 # `flows` with the same primary key, then the same indexes and foreign keys
 # built as the import rebuilds them (same memory, workers and sorter
 # threads), committed. No parsing of our CSV, no checks, no rollup or
-# totals. `--runs` times; the copy is dropped after each.
-BULK_SECONDS=""
-if [ "$IMPORT" = 1 ] && [ "$BASELINE" = 1 ]; then
-  spare=$(( $(nproc) - 1 ))
-  bulk_times=()
+# totals. bulk_script writes the file and the script from the imported
+# database; bulk_load runs it, drops the copy and prints the seconds.
+bulk_script() {
+  local spare=$(( $(nproc) - 1 ))
   if [ "$DB" = postgres ]; then
-    say "bulk-load baseline: psql COPY of the stored flows, the same indexes and keys, commit"
     psql_bench -c "\\copy (SELECT * FROM flows ORDER BY id) TO '$TMP/flows.copy'"
     {
       echo "\\set ON_ERROR_STOP on"
@@ -240,17 +223,7 @@ if [ "$IMPORT" = 1 ] && [ "$BASELINE" = 1 ]; then
         FROM pg_constraint WHERE conrelid = 'flows'::regclass AND contype = 'f' ORDER BY conname"
       echo "COMMIT;"
     } >"$TMP/bulk.sql"
-    for r in $(seq 1 "$RUNS"); do
-      psql_bench -c "DROP TABLE IF EXISTS bulk_baseline"
-      t0=$(now)
-      psql_bench -f "$TMP/bulk.sql" >/dev/null
-      t=$(elapsed "$t0" "$(now)")
-      psql_bench -c "DROP TABLE bulk_baseline"
-      echo "  run $r: $t s"
-      bulk_times+=("$t")
-    done
-  elif command -v sqlite3 >/dev/null; then
-    say "bulk-load baseline: sqlite3 .import of the stored flows, the same indexes and keys, commit"
+  else
     sqlite3 -csv "$DBFILE" "SELECT * FROM flows ORDER BY id" >"$TMP/flows.copy"
     {
       # As the import: foreign keys checked, its page cache for the rows,
@@ -268,29 +241,76 @@ if [ "$IMPORT" = 1 ] && [ "$BASELINE" = 1 ]; then
         | sed -E 's/^CREATE (UNIQUE )?INDEX "?([A-Za-z0-9_]+)"? ON ("flows"|flows) /CREATE \1INDEX bulk_baseline_\2 ON bulk_baseline /'
       echo "COMMIT;"
     } >"$TMP/bulk.sql"
-    for r in $(seq 1 "$RUNS"); do
-      sqlite3 "$DBFILE" "DROP TABLE IF EXISTS bulk_baseline"
-      t0=$(now)
-      sqlite3 -bail "$DBFILE" <"$TMP/bulk.sql" >/dev/null
-      t=$(elapsed "$t0" "$(now)")
-      sqlite3 "$DBFILE" "DROP TABLE bulk_baseline"
-      echo "  run $r: $t s"
-      bulk_times+=("$t")
-    done
-  else
-    echo "skipped: no sqlite3 shell to load the rows with (apt-get install sqlite3)"
   fi
+}
+bulk_load() {
+  local t0 t
+  if [ "$DB" = postgres ]; then
+    psql_bench -c "DROP TABLE IF EXISTS bulk_baseline" 2>/dev/null
+    t0=$(now)
+    psql_bench -f "$TMP/bulk.sql" >/dev/null
+    t=$(elapsed "$t0" "$(now)")
+    psql_bench -c "DROP TABLE bulk_baseline"
+  else
+    sqlite3 "$DBFILE" "DROP TABLE IF EXISTS bulk_baseline"
+    t0=$(now)
+    sqlite3 -bail "$DBFILE" <"$TMP/bulk.sql" >/dev/null
+    t=$(elapsed "$t0" "$(now)")
+    sqlite3 "$DBFILE" "DROP TABLE bulk_baseline"
+  fi
+  echo "$t"
+}
+
+if [ "$IMPORT" = 1 ]; then
+  # `--runs` imports, each into a fresh database, each followed by the
+  # bulk-load baseline over the rows it wrote: the two alternate, so a
+  # machine that slows down during the run slows both.
+  BULK=$BASELINE
+  if [ "$BULK" = 1 ] && [ "$DB" = sqlite ] && ! command -v sqlite3 >/dev/null; then
+    echo "note: no sqlite3 shell (apt-get install sqlite3): no bulk-load baseline"
+    BULK=0
+  fi
+  import_times=()
+  bulk_times=()
+  for r in $(seq 1 "$RUNS"); do
+    say "import $ROWS rows into a fresh $DB database, run $r of $RUNS"
+    fresh_database
+    t0=$(now)
+    "$BIN" import "$DATA/flows.csv" --database-url "$URL" >"$TMP/import.log" 2>&1 \
+      || { tail -n 20 "$TMP/import.log" >&2; exit 1; }
+    t=$(elapsed "$t0" "$(now)")
+    grep -E '^imported' "$TMP/import.log" || true
+    echo "  import run $r: $t s wall"
+    import_times+=("$t")
+    if [ "$BULK" = 1 ]; then
+      [ "$r" = 1 ] && bulk_script
+      t=$(bulk_load)
+      echo "  bulk-load baseline run $r: $t s (the database's own load of the same rows, indexes and keys)"
+      bulk_times+=("$t")
+    fi
+  done
+  wall=$(printf '%s\n' "${import_times[@]}" | median)
+  IMPORT_LINE=$(awk -v r="$ROWS" -v w="$wall" -v n="$RUNS" \
+    'BEGIN { printf "import: %d rows in %.2f s wall (%s; process start to commit: rows checked and written, indexes and rollup up to date) = %.0f rows/s",
+      r, w, (n == 1 ? "1 run" : "median of " n " runs"), r / w }')
+  echo "$IMPORT_LINE"
   if [ "${#bulk_times[@]}" -gt 0 ]; then
-    BULK_SECONDS=$(printf '%s\n' "${bulk_times[@]}" | median)
+    bulk=$(printf '%s\n' "${bulk_times[@]}" | median)
     stored=$(if [ "$DB" = postgres ]; then psql_bench -At -c "SELECT COUNT(*) FROM flows"
              else sqlite3 "$DBFILE" "SELECT COUNT(*) FROM flows"; fi)
-    BULK_LINE=$(awk -v n="$stored" -v b="$BULK_SECONDS" -v r="$ROWS" -v w="$wall" 'BEGIN {
+    BULK_LINE=$(awk -v n="$stored" -v b="$bulk" -v r="$ROWS" -v w="$wall" 'BEGIN {
       printf "bulk-load baseline: %d rows in %.2f s (median) = %.0f rows/s; import rows/s ÷ baseline rows/s: %.2f",
         n, b, n / b, (r / w) / (n / b) }')
     echo "$BULK_LINE"
     IMPORT_LINE="$IMPORT_LINE
 $BULK_LINE"
   fi
+  # Planner statistics before measuring queries (autovacuum would do it a
+  # little later; timed separately so it is visible).
+  t0=$(now)
+  if [ "$DB" = postgres ]; then psql_bench -c "ANALYZE"; else
+    command -v sqlite3 >/dev/null && sqlite3 "$DBFILE" "ANALYZE;" || true; fi
+  echo "ANALYZE: $(elapsed "$t0" "$(now)") s"
 fi
 
 # ---------------------------------------------------------------- server
