@@ -34,6 +34,16 @@ pub(crate) const PARTNER_LED_KEY: [Flows; 9] = [
     Flows::SourceId,
 ];
 
+/// `ix_flows_product`'s columns as migration 7 orders them, the
+/// classification second; migration 8 moves it last, and its `down` comes
+/// back to these.
+pub(crate) const PRODUCT_THEN_CLASSIFICATION: [Flows; 4] = [
+    Flows::ProductCode,
+    Flows::Classification,
+    Flows::Direction,
+    Flows::PeriodStart,
+];
+
 /// An index of `flows` named `name` over `columns`, in order.
 pub(crate) fn index(name: &str, columns: &[Flows]) -> IndexCreateStatement {
     let mut index = Index::create();

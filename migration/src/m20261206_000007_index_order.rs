@@ -25,7 +25,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::flow_indexes::{drop_index, index};
+use crate::flow_indexes::{PRODUCT_THEN_CLASSIFICATION, drop_index, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -44,11 +44,8 @@ impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         use crate::flow_indexes::Flows::*;
         drop_index(m, PRODUCT).await?;
-        m.create_index(index(
-            PRODUCT,
-            &[ProductCode, Classification, Direction, PeriodStart],
-        ))
-        .await?;
+        m.create_index(index(PRODUCT, &PRODUCT_THEN_CLASSIFICATION))
+            .await?;
         drop_index(m, DIRECTION_PERIOD).await?;
         m.create_index(index(PERIOD_DIRECTION, &[PeriodStart, Direction]))
             .await

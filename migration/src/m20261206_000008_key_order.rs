@@ -30,7 +30,7 @@
 
 use sea_orm_migration::prelude::*;
 
-use crate::flow_indexes::{Flows, PARTNER_LED_KEY, drop_index, index};
+use crate::flow_indexes::{Flows, PARTNER_LED_KEY, PRODUCT_THEN_CLASSIFICATION, drop_index, index};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -79,12 +79,6 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        use Flows::*;
-        rebuild(
-            m,
-            &PARTNER_LED_KEY,
-            &[ProductCode, Classification, Direction, PeriodStart],
-        )
-        .await
+        rebuild(m, &PARTNER_LED_KEY, &PRODUCT_THEN_CLASSIFICATION).await
     }
 }

@@ -129,7 +129,9 @@ async fn copy(
         .await
         .map_err(db_err)?;
     let mut buf: Vec<u8> = Vec::with_capacity(COPY_CHUNK + 512);
-    // The file line of each row sent, to name the row a clash is on.
+    // The file line of each row sent, to name the row a clash is on. A
+    // bulk import (ids given here) sends its rows with the unique index set
+    // aside: no row can clash during its `COPY`, so it keeps none.
     let mut lines: Vec<u64> = Vec::new();
     let mut unknown = None;
     while let Some(record) = rows.next_after(&mut carry).await {
@@ -137,12 +139,14 @@ async fn copy(
             unknown = Some(record);
             break;
         };
-        if let Some(id) = next_id {
-            let _ = write!(buf, "{id}\t");
-            *id += 1;
+        match next_id {
+            Some(id) => {
+                let _ = write!(buf, "{id}\t");
+                *id += 1;
+            }
+            None => lines.push(record.line),
         }
         copy_line(&mut buf, &record, source_id);
-        lines.push(record.line);
         sums.add(&record, source_id);
         if buf.len() >= COPY_CHUNK {
             stream.send(buf.as_slice()).await.map_err(db_err)?;
