@@ -12,6 +12,7 @@ mod m20261203_000005_flow_totals;
 mod m20261203_000006_municipal_totals;
 mod m20261206_000007_index_order;
 mod m20261206_000008_key_order;
+mod m20261207_000009_clustered_sums;
 pub mod rollup;
 
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000006_municipal_totals::Migration),
             Box::new(m20261206_000007_index_order::Migration),
             Box::new(m20261206_000008_key_order::Migration),
+            Box::new(m20261207_000009_clustered_sums::Migration),
         ]
     }
 }

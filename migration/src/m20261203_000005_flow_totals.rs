@@ -27,6 +27,39 @@ enum FlowTotals {
     N,
 }
 
+/// The period totals table's definition; migration 9 builds it again from
+/// this, without a rowid on SQLite.
+pub(crate) fn table() -> TableCreateStatement {
+    let text = |c: FlowTotals| ColumnDef::new(c).text().not_null().to_owned();
+    let int = |c: FlowTotals| ColumnDef::new(c).integer().not_null().to_owned();
+    Table::create()
+        .table(FlowTotals::Table)
+        .col(text(FlowTotals::ScopeCode))
+        .col(int(FlowTotals::PeriodStart))
+        .col(int(FlowTotals::PeriodEnd))
+        .col(text(FlowTotals::Direction))
+        .col(text(FlowTotals::Classification))
+        .col(text(FlowTotals::Currency))
+        .col(int(FlowTotals::SourceId))
+        .col(int(FlowTotals::Detail))
+        .col(ColumnDef::new(FlowTotals::Value).double().not_null())
+        .col(ColumnDef::new(FlowTotals::N).big_integer().not_null())
+        // Every read names the scope and the direction, then bounds the
+        // start of the period.
+        .primary_key(
+            Index::create()
+                .col(FlowTotals::ScopeCode)
+                .col(FlowTotals::Direction)
+                .col(FlowTotals::PeriodStart)
+                .col(FlowTotals::PeriodEnd)
+                .col(FlowTotals::Classification)
+                .col(FlowTotals::Currency)
+                .col(FlowTotals::SourceId)
+                .col(FlowTotals::Detail),
+        )
+        .to_owned()
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     /// In one transaction on SQLite too, as migration 4: the table and the
@@ -36,37 +69,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        let text = |c: FlowTotals| ColumnDef::new(c).text().not_null().to_owned();
-        let int = |c: FlowTotals| ColumnDef::new(c).integer().not_null().to_owned();
-        m.create_table(
-            Table::create()
-                .table(FlowTotals::Table)
-                .col(text(FlowTotals::ScopeCode))
-                .col(int(FlowTotals::PeriodStart))
-                .col(int(FlowTotals::PeriodEnd))
-                .col(text(FlowTotals::Direction))
-                .col(text(FlowTotals::Classification))
-                .col(text(FlowTotals::Currency))
-                .col(int(FlowTotals::SourceId))
-                .col(int(FlowTotals::Detail))
-                .col(ColumnDef::new(FlowTotals::Value).double().not_null())
-                .col(ColumnDef::new(FlowTotals::N).big_integer().not_null())
-                // Every read names the scope and the direction, then bounds
-                // the start of the period.
-                .primary_key(
-                    Index::create()
-                        .col(FlowTotals::ScopeCode)
-                        .col(FlowTotals::Direction)
-                        .col(FlowTotals::PeriodStart)
-                        .col(FlowTotals::PeriodEnd)
-                        .col(FlowTotals::Classification)
-                        .col(FlowTotals::Currency)
-                        .col(FlowTotals::SourceId)
-                        .col(FlowTotals::Detail),
-                )
-                .to_owned(),
-        )
-        .await?;
+        m.create_table(table()).await?;
         rollup::refresh_totals(m.get_connection(), None, None).await
     }
 

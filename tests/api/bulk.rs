@@ -203,12 +203,23 @@ async fn bulk_import_refuses_a_stored_key_and_writes_nothing(app: TestApp) {
     assert_eq!(flow_foreign_keys(&app).await.len(), 1, "foreign key back");
 }
 
-/// The last five migrations (the flow key led by the partner, the period
+/// The tables SQLite stores without a rowid (none on PostgreSQL), sorted.
+async fn tables_without_rowid(app: &TestApp) -> Vec<String> {
+    names(
+        app,
+        "SELECT relname::text AS name FROM pg_class WHERE false",
+        "SELECT name FROM pragma_table_list WHERE wr = 1 ORDER BY 1",
+    )
+    .await
+}
+
+/// The last six migrations (the flow key led by the partner, the period
 /// totals, the municipalities' period totals, the product and period
 /// indexes reordered, the key's and the product index's later columns
-/// reordered) undone and redone over stored flows: the indexes come back as
-/// they were, the flows stay, the totals are filled again from them, and a
-/// stored key is still refused.
+/// reordered, the sums without a rowid on SQLite) undone and redone over
+/// stored flows: the indexes and tables come back as they were, the flows
+/// stay, the totals are filled again from them, and a stored key is still
+/// refused.
 async fn the_flow_key_migration_goes_down_and_up_again(app: TestApp) {
     let db = &app.state.db.conn;
     // The bundled sample is by state: a municipality's flows too.
@@ -224,6 +235,26 @@ async fn the_flow_key_migration_goes_down_and_up_again(app: TestApp) {
     assert!(municipal > Some(0.0), "the municipalities' totals");
     assert_eq!(index_columns(&app, "ix_flows_product").await, PRODUCT_INDEX);
     assert_eq!(index_columns(&app, "ux_flows_key").await, KEY);
+    let sqlite = !app.state.db.is_postgres();
+    let clustered: Vec<String> = ["flow_rollup", "flow_totals"]
+        .into_iter()
+        .filter(|_| sqlite)
+        .map(String::from)
+        .collect();
+    assert_eq!(tables_without_rowid(&app).await, clustered);
+    const ROLLUP: &str = "SELECT COUNT(*) FROM flow_rollup";
+    let rollup = app.sql_number(ROLLUP).await;
+    Migrator::down(db, Some(1)).await.unwrap();
+    assert!(
+        tables_without_rowid(&app).await.is_empty(),
+        "migration 9 down"
+    );
+    assert_eq!(
+        app.sql_number(ROLLUP).await,
+        rollup,
+        "the rollup's rows stay"
+    );
+    assert_eq!(app.sql_number(TOTALS).await, totals, "the totals stay");
     Migrator::down(db, Some(1)).await.unwrap();
     assert_eq!(
         index_columns(&app, "ix_flows_product").await,
@@ -256,6 +287,8 @@ async fn the_flow_key_migration_goes_down_and_up_again(app: TestApp) {
     );
     Migrator::up(db, None).await.unwrap();
     assert_eq!(app.sql_number(TOTALS).await, totals);
+    assert_eq!(app.sql_number(ROLLUP).await, rollup);
+    assert_eq!(tables_without_rowid(&app).await, clustered);
     assert_eq!(flow_indexes(&app).await, migrated);
     assert!(!migrated.iter().any(|n| n == "ix_flows_partner"));
     assert_eq!(index_columns(&app, "ix_flows_product").await, PRODUCT_INDEX);
