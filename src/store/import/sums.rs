@@ -194,24 +194,32 @@ impl Sums {
     }
 
     /// Every rollup row the sums add to: each cell, its scope's all-products
-    /// row, and for a state's cell the country's two rows as well.
+    /// row, and for a state's cell the country's two rows as well. The cells
+    /// are already the rows of their own scope and product; the rows they
+    /// add to beside those (the country's and every all-products row, a few
+    /// thousand) are summed apart in a map small enough to stay in cache,
+    /// then added in.
     fn rows(&mut self) -> HashMap<Key, Sum> {
         let all_products = self.codes.id(ALL_PRODUCTS_KEY);
-        let mut rows: HashMap<Key, Sum> =
-            HashMap::with_capacity_and_hasher(self.cells.len() * 2, Default::default());
-        for (key, sum) in &self.cells {
+        let mut rows = std::mem::take(&mut self.cells);
+        let mut wider: HashMap<Key, Sum> = HashMap::default();
+        for (key, sum) in &rows {
             let country = (key.scope != COUNTRY).then_some(COUNTRY);
-            for scope in std::iter::once(key.scope).chain(country) {
-                for product_key in [key.product_key, all_products] {
-                    let target = Key {
-                        scope,
-                        product_key,
-                        ..*key
-                    };
-                    rows.entry(target).or_default().add(*sum);
-                }
+            let targets = [
+                Some((key.scope, all_products)),
+                country.map(|c| (c, key.product_key)),
+                country.map(|c| (c, all_products)),
+            ];
+            for (scope, product_key) in targets.into_iter().flatten() {
+                let target = Key {
+                    scope,
+                    product_key,
+                    ..*key
+                };
+                wider.entry(target).or_default().add(*sum);
             }
         }
+        merge_into(&mut rows, wider);
         rows
     }
 
@@ -301,22 +309,29 @@ impl Sums {
     /// PostgreSQL). On PostgreSQL the table is locked against other writers
     /// first, so what was read holds until commit.
     pub async fn merge_totals(&mut self, txn: &mut Txn, bulk: bool) -> Result<usize, DbErr> {
-        // Each region's rows in every scope it counts in.
+        // Each region's rows are already its own scope's; the states' and
+        // the country's they add to (a few thousand) are summed apart, in a
+        // map small enough to stay in cache, then added in.
         let mut scopes: HashMap<Code, Vec<Code>> = HashMap::default();
-        let mut rows: HashMap<TotalsKey, Sum> =
-            HashMap::with_capacity_and_hasher(self.totals.len() + 8_192, Default::default());
-        for (key, sum) in &self.totals {
+        let mut rows = std::mem::take(&mut self.totals);
+        let mut wider: HashMap<TotalsKey, Sum> = HashMap::default();
+        for (key, sum) in &rows {
             let codes = &mut self.codes;
             let region_scopes = scopes.entry(key.scope).or_insert_with(|| {
                 let region = codes.name(key.scope).to_owned();
-                totals_scopes(&region).map(|s| codes.id(s)).collect()
+                totals_scopes(&region)
+                    .map(|s| codes.id(s))
+                    .filter(|&s| s != key.scope)
+                    .collect()
             });
             for &scope in region_scopes.iter() {
-                rows.entry(TotalsKey { scope, ..*key })
+                wider
+                    .entry(TotalsKey { scope, ..*key })
                     .or_default()
                     .add(*sum);
             }
         }
+        merge_into(&mut rows, wider);
         if rows.is_empty() {
             return Ok(0);
         }
@@ -377,6 +392,14 @@ impl Sums {
     }
 }
 
+/// `more` added to `rows`, key by key.
+fn merge_into<K: Eq + std::hash::Hash>(rows: &mut HashMap<K, Sum>, more: HashMap<K, Sum>) {
+    rows.reserve(more.len());
+    for (key, sum) in more {
+        rows.entry(key).or_default().add(sum);
+    }
+}
+
 /// Locks `table` against other writers until the import commits, so that
 /// what is read of it holds (PostgreSQL; SQLite's write transaction
 /// already excludes other writers).
@@ -393,7 +416,8 @@ type SqliteInsert = sqlx::query::Query<'static, Sqlite, sqlx::sqlite::SqliteArgu
 
 /// `rows` inserted into `table` ([`SQLITE_ROWS`] to a statement), each
 /// row's ten values bound by `bind`; with `upsert`, added to the stored
-/// rows of the same `key`.
+/// rows of the same `key`. Each statement's values are bound while SQLite's
+/// thread runs the one before.
 async fn insert_sqlite<T>(
     tx: &mut Transaction<'static, Sqlite>,
     (table, columns, key): (&str, &str, &str),
@@ -406,15 +430,23 @@ async fn insert_sqlite<T>(
     } else {
         String::new()
     };
-    for chunk in rows.chunks(SQLITE_ROWS) {
+    let statement = |chunk: &[T]| {
         let values = vec!["(?,?,?,?,?,?,?,?,?,?)"; chunk.len()].join(",");
         let sql = format!("INSERT INTO {table} ({columns}) VALUES {values} {conflict}");
-        let query = chunk
+        chunk
             .iter()
             .fold(sqlx::query(AssertSqlSafe(sql)), |query, row| {
                 bind(query, row)
-            });
-        query.execute(&mut **tx).await.map_err(db_err)?;
+            })
+    };
+    let mut chunks = rows.chunks(SQLITE_ROWS);
+    let mut next = chunks.next().map(statement);
+    while let Some(query) = next {
+        let (result, following) = futures::join!(query.execute(&mut **tx), async {
+            chunks.next().map(statement)
+        });
+        result.map_err(db_err)?;
+        next = following;
     }
     Ok(())
 }
