@@ -198,7 +198,7 @@ impl Sums {
     /// are already the rows of their own scope and product; the rows they
     /// add to beside those (the country's and every all-products row, a few
     /// thousand) are summed apart in a map small enough to stay in cache,
-    /// then added in.
+    /// then added in. The cells are taken: the sums are merged once.
     fn rows(&mut self) -> HashMap<Key, Sum> {
         let all_products = self.codes.id(ALL_PRODUCTS_KEY);
         let mut rows = std::mem::take(&mut self.cells);
@@ -311,7 +311,8 @@ impl Sums {
     pub async fn merge_totals(&mut self, txn: &mut Txn, bulk: bool) -> Result<usize, DbErr> {
         // Each region's rows are already its own scope's; the states' and
         // the country's they add to (a few thousand) are summed apart, in a
-        // map small enough to stay in cache, then added in.
+        // map small enough to stay in cache, then added in. The totals are
+        // taken, as the cells are by `rows`.
         let mut scopes: HashMap<Code, Vec<Code>> = HashMap::default();
         let mut rows = std::mem::take(&mut self.totals);
         let mut wider: HashMap<TotalsKey, Sum> = HashMap::default();
