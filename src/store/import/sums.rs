@@ -195,15 +195,12 @@ impl Sums {
 
     /// Every rollup row the sums add to: each cell, its scope's all-products
     /// row, and for a state's cell the country's two rows as well. The cells
-    /// are already the rows of their own scope and product; the rows they
-    /// add to beside those (the country's and every all-products row, a few
-    /// thousand) are summed apart in a map small enough to stay in cache,
-    /// then added in. The cells are taken: the sums are merged once.
+    /// are already the rows of their own scope and product ([`add_wider`]
+    /// adds the others). The cells are taken: the sums are merged once.
     fn rows(&mut self) -> HashMap<Key, Sum> {
         let all_products = self.codes.id(ALL_PRODUCTS_KEY);
         let mut rows = std::mem::take(&mut self.cells);
-        let mut wider: HashMap<Key, Sum> = HashMap::default();
-        for (key, sum) in &rows {
+        add_wider(&mut rows, |key, add| {
             let country = (key.scope != COUNTRY).then_some(COUNTRY);
             let targets = [
                 Some((key.scope, all_products)),
@@ -211,15 +208,13 @@ impl Sums {
                 country.map(|c| (c, all_products)),
             ];
             for (scope, product_key) in targets.into_iter().flatten() {
-                let target = Key {
+                add(Key {
                     scope,
                     product_key,
                     ..*key
-                };
-                wider.entry(target).or_default().add(*sum);
+                });
             }
-        }
-        merge_into(&mut rows, wider);
+        });
         rows
     }
 
@@ -309,15 +304,13 @@ impl Sums {
     /// PostgreSQL). On PostgreSQL the table is locked against other writers
     /// first, so what was read holds until commit.
     pub async fn merge_totals(&mut self, txn: &mut Txn, bulk: bool) -> Result<usize, DbErr> {
-        // Each region's rows are already its own scope's; the states' and
-        // the country's they add to (a few thousand) are summed apart, in a
-        // map small enough to stay in cache, then added in. The totals are
-        // taken, as the cells are by `rows`.
+        // Each region's rows are already its own scope's; `add_wider` adds
+        // its state's and the country's. The totals are taken, as the cells
+        // are by `rows`.
         let mut scopes: HashMap<Code, Vec<Code>> = HashMap::default();
         let mut rows = std::mem::take(&mut self.totals);
-        let mut wider: HashMap<TotalsKey, Sum> = HashMap::default();
-        for (key, sum) in &rows {
-            let codes = &mut self.codes;
+        let codes = &mut self.codes;
+        add_wider(&mut rows, |key, add| {
             let region_scopes = scopes.entry(key.scope).or_insert_with(|| {
                 let region = codes.name(key.scope).to_owned();
                 totals_scopes(&region)
@@ -326,13 +319,9 @@ impl Sums {
                     .collect()
             });
             for &scope in region_scopes.iter() {
-                wider
-                    .entry(TotalsKey { scope, ..*key })
-                    .or_default()
-                    .add(*sum);
+                add(TotalsKey { scope, ..*key });
             }
-        }
-        merge_into(&mut rows, wider);
+        });
         if rows.is_empty() {
             return Ok(0);
         }
@@ -393,10 +382,24 @@ impl Sums {
     }
 }
 
-/// `more` added to `rows`, key by key.
-fn merge_into<K: Eq + std::hash::Hash>(rows: &mut HashMap<K, Sum>, more: HashMap<K, Sum>) {
-    rows.reserve(more.len());
-    for (key, sum) in more {
+/// Adds to `rows` the wider rows each of them also counts in, which
+/// `targets` names by calling `add` with each key. There are a few thousand
+/// of those against hundreds of thousands of rows, so they are summed apart
+/// first, in a map small enough to stay in cache, then added in: inserting
+/// every row's share into one map the size of all of them took three to
+/// four times as long at scale 1.
+fn add_wider<K: Copy + Eq + std::hash::Hash>(
+    rows: &mut HashMap<K, Sum>,
+    mut targets: impl FnMut(&K, &mut dyn FnMut(K)),
+) {
+    let mut wider: HashMap<K, Sum> = HashMap::default();
+    for (key, sum) in rows.iter() {
+        targets(key, &mut |target| {
+            wider.entry(target).or_default().add(*sum)
+        });
+    }
+    rows.reserve(wider.len());
+    for (key, sum) in wider {
         rows.entry(key).or_default().add(sum);
     }
 }
