@@ -146,12 +146,23 @@ async fn graphql(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>)
     let db = || state.db.clone();
     let delay = state.config.loader_delay;
     let queue = LoadQueue::default();
-    let flows =
-        Arc::new(DataLoader::new(FlowPageLoader { db: db() }, queue.spawner()).delay(delay));
+    let catalog = || request_state.catalog.clone();
+    let flows = FlowPageLoader {
+        db: db(),
+        catalog: catalog(),
+    };
+    let flows = Arc::new(DataLoader::new(flows, queue.spawner()).delay(delay));
     let totals = Arc::new(DataLoader::new(TotalsLoader { db: db() }, queue.spawner()).delay(delay));
-    let counts =
-        Arc::new(DataLoader::new(FlowCountLoader { db: db() }, queue.spawner()).delay(delay));
-    let tops = Arc::new(DataLoader::new(TopLoader { db: db() }, queue.spawner()).delay(delay));
+    let counts = FlowCountLoader {
+        db: db(),
+        catalog: catalog(),
+    };
+    let counts = Arc::new(DataLoader::new(counts, queue.spawner()).delay(delay));
+    let tops = TopLoader {
+        db: db(),
+        catalog: catalog(),
+    };
+    let tops = Arc::new(DataLoader::new(tops, queue.spawner()).delay(delay));
     let batch = batch
         .data(request_state)
         .data(flows)

@@ -117,15 +117,10 @@ pub fn product_scope(
             format!("`{code}` is not a known {classification} code"),
         )
     })?;
-    let subtree = if classification == tradegraph_domain::Classification::Hs {
-        Vec::new()
-    } else {
-        catalog.product_subtree(classification, &product.code)
-    };
     Ok(ProductScope {
         classification,
         code: product.code.clone(),
-        subtree,
+        subtree: catalog.product_subtree(classification, &product.code),
     })
 }
 

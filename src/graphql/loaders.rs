@@ -7,11 +7,12 @@ use std::sync::Arc;
 
 use async_graphql::dataloader::Loader;
 use entity::flow;
-use tradegraph_domain::{Currency, Period, RegionLevel};
+use tradegraph_domain::{Classification, Currency, Period, RegionLevel};
 
 use crate::db::Database;
 use crate::store::StoreError;
 use crate::store::aggregates::{self, GroupBy, Ranked, Totals};
+use crate::store::catalog::Catalog;
 use crate::store::flows::{self, FlowSpec, PageSpec, Parents};
 
 /// A parent whose flows are listed.
@@ -41,6 +42,8 @@ pub type LoadError = Arc<StoreError>;
 
 pub struct FlowPageLoader {
     pub db: Database,
+    /// The request's catalogue snapshot.
+    pub catalog: Arc<Catalog>,
 }
 
 /// Keys sharing one statement: same kind of parent and same arguments.
@@ -79,11 +82,20 @@ impl ParentKey {
 }
 
 impl Group {
-    fn parents(&self, codes: Vec<String>) -> Parents {
+    /// The parents of `codes`; HS products with their subtrees' codes from
+    /// the request's catalogue.
+    fn parents(&self, codes: Vec<String>, catalog: &Catalog) -> Parents {
         match self {
             Group::Region(level) => Parents::Regions(*level, codes),
             Group::Partner => Parents::Partners(codes),
-            Group::Hs(len) => Parents::HsProducts(*len, codes),
+            Group::Hs(len) => Parents::HsProducts {
+                len: *len,
+                subtree: codes
+                    .iter()
+                    .flat_map(|code| catalog.product_subtree(Classification::Hs, code))
+                    .collect(),
+                codes,
+            },
         }
     }
 }
@@ -111,7 +123,7 @@ impl Loader<FlowPageKey> for FlowPageLoader {
         let mut out = HashMap::new();
         for ((group, spec, page), members) in groups {
             let codes = members.iter().map(|k| k.parent.code().to_owned()).collect();
-            let parents = group.parents(codes);
+            let parents = group.parents(codes, &self.catalog);
             let rows = flows::pages_by_parent(&self.db, &parents, &spec, &page)
                 .await
                 .map_err(Arc::new)?;
@@ -140,6 +152,8 @@ pub struct FlowCountKey {
 
 pub struct FlowCountLoader {
     pub db: Database,
+    /// The request's catalogue snapshot.
+    pub catalog: Arc<Catalog>,
 }
 
 impl Loader<FlowCountKey> for FlowCountLoader {
@@ -157,9 +171,10 @@ impl Loader<FlowCountKey> for FlowCountLoader {
         let mut out = HashMap::new();
         for ((group, spec), members) in groups {
             let codes = members.iter().map(|k| k.parent.code().to_owned()).collect();
-            let counts = flows::counts_by_parent(&self.db, &group.parents(codes), &spec)
-                .await
-                .map_err(Arc::new)?;
+            let counts =
+                flows::counts_by_parent(&self.db, &group.parents(codes, &self.catalog), &spec)
+                    .await
+                    .map_err(Arc::new)?;
             for key in members {
                 out.insert(
                     key.clone(),
@@ -182,6 +197,8 @@ pub struct TopKey {
 
 pub struct TopLoader {
     pub db: Database,
+    /// The request's catalogue snapshot.
+    pub catalog: Arc<Catalog>,
 }
 
 impl Loader<TopKey> for TopLoader {
@@ -200,10 +217,15 @@ impl Loader<TopKey> for TopLoader {
         let mut out = HashMap::new();
         for ((group, spec, by, first), members) in groups {
             let codes = members.iter().map(|k| k.parent.code().to_owned()).collect();
-            let mut ranked =
-                aggregates::top_by_parent(&self.db, &group.parents(codes), &spec, by, first)
-                    .await
-                    .map_err(Arc::new)?;
+            let mut ranked = aggregates::top_by_parent(
+                &self.db,
+                &group.parents(codes, &self.catalog),
+                &spec,
+                by,
+                first,
+            )
+            .await
+            .map_err(Arc::new)?;
             for key in members {
                 let list = ranked.remove(key.parent.sql_key()).unwrap_or_default();
                 out.insert(key.clone(), Arc::new(list));

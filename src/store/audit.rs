@@ -73,15 +73,10 @@ fn spec_for(
             let (class, code) = key.split_once(':').unwrap_or(("HS", key));
             let class: Classification = class.parse().ok()?;
             let p = catalog.product(class, code)?;
-            let subtree = if class == Classification::Hs {
-                Vec::new()
-            } else {
-                catalog.product_subtree(class, &p.code)
-            };
             Some(ProductScope {
                 classification: class,
                 code: p.code.clone(),
-                subtree,
+                subtree: catalog.product_subtree(class, &p.code),
             })
         }
         None => None,

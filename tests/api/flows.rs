@@ -8,6 +8,7 @@ use crate::helpers::{TestApp, error_code};
 crate::on_both!(
     period_filter_keeps_flows_inside_it,
     region_and_product_filters_include_subtrees,
+    product_filters_read_their_subtrees_codes,
     keyset_pages_cover_everything_once_in_order,
     totals_growth_and_rankings_match_the_sample,
     growth_says_why_when_it_cannot,
@@ -58,6 +59,60 @@ async fn region_and_product_filters_include_subtrees(app: TestApp) {
         )
         .await,
         4
+    );
+}
+
+/// A product filter reads the flows of its subtree's catalogue codes (as
+/// equalities, which every database's planner can seek in the product
+/// index): over a month, which the yearly rollup cannot answer, an HS
+/// chapter and a heading count exactly the flows their codes prefix, as
+/// plain SQL counts them, and `TOTAL` reads the all-products rows.
+async fn product_filters_read_their_subtrees_codes(app: TestApp) {
+    for code in ["85", "8542", "854231"] {
+        let sql = format!(
+            "SELECT COUNT(*) FROM flows WHERE classification = 'HS' \
+             AND product_code LIKE '{code}%' AND period_start = 202401 AND period_end = 202401"
+        );
+        let expected = app.sql_number(&sql).await.unwrap() as u64;
+        assert!(
+            (1..=500).contains(&expected),
+            "the sample has a page of flows of {code} in 2024-01: {expected}"
+        );
+        let listed = app
+            .data(
+                "query($f: FlowFilter) { flows(filter: $f, first: 500) { totalCount edges { node { product { code } } } } }",
+                json!({ "f": { "productCode": code, "period": "2024-01" } }),
+            )
+            .await;
+        assert_eq!(
+            listed["flows"]["totalCount"].as_u64(),
+            Some(expected),
+            "{code}"
+        );
+        let edges = listed["flows"]["edges"].as_array().unwrap();
+        assert_eq!(edges.len() as u64, expected, "{code}");
+        assert!(
+            edges.iter().all(|e| e["node"]["product"]["code"]
+                .as_str()
+                .unwrap()
+                .starts_with(code)),
+            "{code}"
+        );
+    }
+
+    assert_eq!(count(&app, json!({ "productCode": "TOTAL" })).await, 0);
+    let created = app
+        .gql_admin(
+            "mutation($i: CreateFlowInput!) { createFlow(input: $i) { id } }",
+            json!({ "i": { "period": "2024-01", "direction": "EXPORT", "regionCode": "02",
+                           "partnerIso3": "USA", "productCode": "TOTAL", "value": 5.0 } }),
+        )
+        .await;
+    assert!(created.get("errors").is_none(), "{created:#}");
+    assert_eq!(count(&app, json!({ "productCode": "TOTAL" })).await, 1);
+    assert_eq!(
+        count(&app, json!({ "productCode": "TOTAL", "period": "2024-01" })).await,
+        1
     );
 }
 

@@ -79,7 +79,10 @@ pub(crate) fn write_filters(sql: &mut SqlText, spec: &FlowSpec) {
 fn write_product(sql: &mut SqlText, p: &ProductScope) {
     sql.push(" AND classification = ")
         .value(p.classification.as_str());
-    if p.classification == Classification::Hs && p.code.bytes().all(|b| b.is_ascii_digit()) {
+    if p.subtree.is_empty()
+        && p.classification == Classification::Hs
+        && p.code.bytes().all(|b| b.is_ascii_digit())
+    {
         sql.push(" AND product_code >= ")
             .value(p.code.as_str())
             .push(" AND product_code < ")
