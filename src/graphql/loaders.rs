@@ -110,13 +110,8 @@ impl Loader<FlowPageKey> for FlowPageLoader {
     ) -> Result<HashMap<FlowPageKey, Self::Value>, Self::Error> {
         let mut groups: HashMap<GroupKey, Vec<&FlowPageKey>> = HashMap::new();
         for key in keys {
-            let group = match &key.parent {
-                ParentKey::Region(level, _) => Group::Region(*level),
-                ParentKey::Partner(_) => Group::Partner,
-                ParentKey::HsProduct(code) => Group::Hs(code.len()),
-            };
             groups
-                .entry((group, key.spec.clone(), key.page.clone()))
+                .entry((key.parent.group(), key.spec.clone(), key.page.clone()))
                 .or_default()
                 .push(key);
         }

@@ -17,7 +17,7 @@ use super::state;
 use super::stats::{self, RankedPartner, RankedRegion};
 use crate::store::aggregates::{self, GroupBy};
 use crate::store::catalog;
-use crate::store::flows::FlowSpec;
+use crate::store::flows::{FlowSpec, ProductScope};
 
 #[derive(Clone, Debug)]
 pub struct Product(pub Arc<catalog::Product>);
@@ -30,31 +30,37 @@ crate::offset_connection!(
 );
 
 impl Product {
-    fn spec(
-        &self,
-        ctx: &Context<'_>,
-        direction: Direction,
-        period: &str,
-        currency: &str,
-    ) -> ApiResult<FlowSpec> {
+    /// The filters of this product's figures, but the product itself: its
+    /// scope is added by [`Product::scope`] where a statement of its own
+    /// reads it, and left to the batched loads for HS codes.
+    fn spec(&self, direction: Direction, period: &str, currency: &str) -> ApiResult<FlowSpec> {
         Ok(FlowSpec {
             direction: Some(direction.into()),
             period: Some(parse_period("period", period)?),
-            product: Some(product_scope(
-                &state(ctx).catalog,
-                "code",
-                self.0.classification,
-                &self.0.code,
-            )?),
             currency: Some(parse_currency("currency", currency)?),
             ..Default::default()
         })
     }
-}
 
-impl Product {
+    /// This product and its subtree's catalogue codes.
+    fn scope(&self, ctx: &Context<'_>) -> Result<ProductScope, ApiError> {
+        product_scope(
+            &state(ctx).catalog,
+            "code",
+            self.0.classification,
+            &self.0.code,
+        )
+    }
+
+    /// An HS code: its flows and rankings are loaded with its siblings',
+    /// its subtree a prefix per parent.
+    fn batched(&self) -> bool {
+        self.0.classification == tradegraph_domain::Classification::Hs
+            && self.0.code.bytes().all(|b| b.is_ascii_digit())
+    }
+
     /// A ranking over this product's flows: batched with its siblings' for
-    /// HS codes (a prefix per parent), one statement of its own otherwise.
+    /// HS codes, one statement of its own otherwise.
     async fn ranked(
         &self,
         ctx: &Context<'_>,
@@ -62,10 +68,7 @@ impl Product {
         group: GroupBy,
         first: u64,
     ) -> ApiResult<Vec<crate::store::aggregates::Ranked>> {
-        let hs_digits = self.0.classification == tradegraph_domain::Classification::Hs
-            && self.0.code.bytes().all(|b| b.is_ascii_digit());
-        if hs_digits {
-            spec.product = None;
+        if self.batched() {
             return stats::ranked(
                 ctx,
                 ParentKey::HsProduct(self.0.code.clone()),
@@ -75,6 +78,7 @@ impl Product {
             )
             .await;
         }
+        spec.product = Some(self.scope(ctx)?);
         Ok(aggregates::top(&state(ctx).db, &spec, group, first)
             .await
             .map_err(ApiError::from)?)
@@ -149,12 +153,9 @@ impl Product {
         first: Option<i32>,
         after: Option<String>,
     ) -> ApiResult<FlowConnection> {
-        let catalog = &state(ctx).catalog;
-        let mut spec = filter.unwrap_or_default().to_spec(catalog)?;
+        let mut spec = filter.unwrap_or_default().to_spec(&state(ctx).catalog)?;
         spec.classification = None;
-        let hs_digits = self.0.classification == tradegraph_domain::Classification::Hs
-            && self.0.code.bytes().all(|b| b.is_ascii_digit());
-        if hs_digits {
+        if self.batched() {
             spec.product = None;
             flow::connection(
                 ctx,
@@ -166,12 +167,7 @@ impl Product {
             )
             .await
         } else {
-            spec.product = Some(product_scope(
-                catalog,
-                "code",
-                self.0.classification,
-                &self.0.code,
-            )?);
+            spec.product = Some(self.scope(ctx)?);
             flow::connection(ctx, None, spec, order_by, first, after).await
         }
     }
@@ -186,7 +182,7 @@ impl Product {
         #[graphql(default = 10)] first: i32,
         #[graphql(default = "USD")] currency: String,
     ) -> ApiResult<Vec<RankedRegion>> {
-        let spec = self.spec(ctx, direction, &period, &currency)?;
+        let spec = self.spec(direction, &period, &currency)?;
         let rows = self
             .ranked(ctx, spec, GroupBy::Region(level.into()), top_size(first)?)
             .await?;
@@ -202,7 +198,7 @@ impl Product {
         #[graphql(default = 10)] first: i32,
         #[graphql(default = "USD")] currency: String,
     ) -> ApiResult<Vec<RankedPartner>> {
-        let spec = self.spec(ctx, direction, &period, &currency)?;
+        let spec = self.spec(direction, &period, &currency)?;
         let rows = self
             .ranked(ctx, spec, GroupBy::Partner, top_size(first)?)
             .await?;
@@ -217,7 +213,8 @@ impl Product {
         period: String,
         #[graphql(default = "USD")] currency: String,
     ) -> ApiResult<Option<f64>> {
-        let spec = self.spec(ctx, direction, &period, &currency)?;
+        let mut spec = self.spec(direction, &period, &currency)?;
+        spec.product = Some(self.scope(ctx)?);
         Ok(aggregates::total(&state(ctx).db, &spec)
             .await
             .map_err(ApiError::from)?)
